@@ -1,0 +1,36 @@
+package io.tributary.gateway;
+
+import io.tributary.gateway.chunk.ChunkSizes;
+import io.tributary.gateway.journal.Durability;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a gateway needs to start, as data. The command line builds one; tests may too.
+ *
+ * @param dataDir        the index, journal, keys and users live here
+ * @param ssdDir         the chunk payloads (the SSD tier); may be another device
+ * @param sharePort      the WebDAV port; 0 picks a free one
+ * @param httpPort       the operator port (health, metrics); 0 picks a free one
+ * @param localUsers     users to add to the local store at start, name to password
+ * @param maxUploadBytes largest file a client may upload
+ */
+public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
+                            List<String> shares, Map<String, String> localUsers, Durability durability,
+                            long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
+    public static final long DEFAULT_MAX_UPLOAD = 1L << 40;
+    public static final int DEFAULT_ZSTD_LEVEL = 1;
+
+    public GatewayConfig {
+        shares = List.copyOf(shares);
+        localUsers = Map.copyOf(localUsers);
+        if (shares.isEmpty()) {
+            throw new IllegalArgumentException("a gateway needs at least one share");
+        }
+        if (maxUploadBytes <= 0) {
+            throw new IllegalArgumentException("the upload limit must be positive");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.tributary.gateway.journal;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One namespace change as the journal records it. Paths are share-relative name lists, already
+ * validated; node ids are assigned before the change is journaled, so applying a change is
+ * deterministic and replay after a crash rebuilds exactly the state the client was promised.
+ */
+public sealed interface Change {
+    String share();
+
+    /** A new version of a file: its chunks in order. Replaces a file of that name if there is one. */
+    record PutFile(String share, List<String> path, long nodeId, long modifiedMillis, long size,
+                   List<ChunkRef> chunks) implements Change {
+        public PutFile {
+            path = List.copyOf(path);
+            chunks = List.copyOf(chunks);
+        }
+    }
+
+    record MakeDirectory(String share, List<String> path, long nodeId, long modifiedMillis) implements Change {
+        public MakeDirectory {
+            path = List.copyOf(path);
+        }
+    }
+
+    /** Removes a file or a whole directory tree. */
+    record Delete(String share, List<String> path) implements Change {
+        public Delete {
+            path = List.copyOf(path);
+        }
+    }
+
+    /** Renames; an existing target is deleted first. */
+    record Move(String share, List<String> from, List<String> to) implements Change {
+        public Move {
+            from = List.copyOf(from);
+            to = List.copyOf(to);
+        }
+    }
+
+    /** Copies a file or tree; new nodes get consecutive ids from {@code firstNodeId} in traversal order. */
+    record Copy(String share, List<String> from, List<String> to, boolean recursive, long firstNodeId,
+                long modifiedMillis) implements Change {
+        public Copy {
+            from = List.copyOf(from);
+            to = List.copyOf(to);
+        }
+    }
+
+    /** Dead properties set (Clark name to XML text) and removed, in one change. */
+    record PatchProperties(String share, List<String> path, Map<String, String> set, List<String> remove)
+            implements Change {
+        public PatchProperties {
+            path = List.copyOf(path);
+            set = Map.copyOf(set);
+            remove = List.copyOf(remove);
+        }
+    }
+
+    record SetModified(String share, List<String> path, long modifiedMillis) implements Change {
+        public SetModified {
+            path = List.copyOf(path);
+        }
+    }
+}

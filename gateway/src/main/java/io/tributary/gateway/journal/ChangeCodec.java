@@ -1,0 +1,172 @@
+package io.tributary.gateway.journal;
+
+import io.tributary.proto.ChunkId;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The journal's binary form of a {@link Change}: a format byte, a type byte, then the fields.
+ * Hand-written rather than reflective so that the format is explicit and stable across releases.
+ */
+public final class ChangeCodec {
+    private static final int FORMAT = 1;
+    private static final int PUT = 1, MKDIR = 2, DELETE = 3, MOVE = 4, COPY = 5, PROPS = 6, MTIME = 7;
+
+    private ChangeCodec() {
+    }
+
+    public static byte[] encode(Change change) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(change instanceof Change.PutFile p ? 64 + p.chunks().size() * 36 : 128);
+        try (DataOutputStream out = new DataOutputStream(buf)) {
+            out.writeByte(FORMAT);
+            out.writeUTF(change.share());
+            switch (change) {
+                case Change.PutFile p -> {
+                    out.writeByte(PUT);
+                    writePath(out, p.path());
+                    out.writeLong(p.nodeId());
+                    out.writeLong(p.modifiedMillis());
+                    out.writeLong(p.size());
+                    out.writeInt(p.chunks().size());
+                    byte[] id = new byte[ChunkId.LENGTH];
+                    for (ChunkRef c : p.chunks()) {
+                        c.id().copyTo(id, 0);
+                        out.write(id);
+                        out.writeInt(c.length());
+                    }
+                }
+                case Change.MakeDirectory m -> {
+                    out.writeByte(MKDIR);
+                    writePath(out, m.path());
+                    out.writeLong(m.nodeId());
+                    out.writeLong(m.modifiedMillis());
+                }
+                case Change.Delete d -> {
+                    out.writeByte(DELETE);
+                    writePath(out, d.path());
+                }
+                case Change.Move m -> {
+                    out.writeByte(MOVE);
+                    writePath(out, m.from());
+                    writePath(out, m.to());
+                }
+                case Change.Copy c -> {
+                    out.writeByte(COPY);
+                    writePath(out, c.from());
+                    writePath(out, c.to());
+                    out.writeBoolean(c.recursive());
+                    out.writeLong(c.firstNodeId());
+                    out.writeLong(c.modifiedMillis());
+                }
+                case Change.PatchProperties p -> {
+                    out.writeByte(PROPS);
+                    writePath(out, p.path());
+                    out.writeInt(p.set().size());
+                    for (Map.Entry<String, String> e : p.set().entrySet()) {
+                        out.writeUTF(e.getKey());
+                        writeLongString(out, e.getValue());
+                    }
+                    out.writeInt(p.remove().size());
+                    for (String name : p.remove()) {
+                        out.writeUTF(name);
+                    }
+                }
+                case Change.SetModified s -> {
+                    out.writeByte(MTIME);
+                    writePath(out, s.path());
+                    out.writeLong(s.modifiedMillis());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buf.toByteArray();
+    }
+
+    public static Change decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int format = in.readUnsignedByte();
+            if (format != FORMAT) {
+                throw new IllegalArgumentException("unknown journal entry format " + format);
+            }
+            String share = in.readUTF();
+            int type = in.readUnsignedByte();
+            return switch (type) {
+                case PUT -> {
+                    List<String> path = readPath(in);
+                    long nodeId = in.readLong();
+                    long mtime = in.readLong();
+                    long size = in.readLong();
+                    int n = in.readInt();
+                    List<ChunkRef> chunks = new ArrayList<>(n);
+                    byte[] id = new byte[ChunkId.LENGTH];
+                    for (int i = 0; i < n; i++) {
+                        in.readFully(id);
+                        chunks.add(new ChunkRef(ChunkId.of(id), in.readInt()));
+                    }
+                    yield new Change.PutFile(share, path, nodeId, mtime, size, chunks);
+                }
+                case MKDIR -> new Change.MakeDirectory(share, readPath(in), in.readLong(), in.readLong());
+                case DELETE -> new Change.Delete(share, readPath(in));
+                case MOVE -> new Change.Move(share, readPath(in), readPath(in));
+                case COPY -> new Change.Copy(share, readPath(in), readPath(in), in.readBoolean(), in.readLong(), in.readLong());
+                case PROPS -> {
+                    List<String> path = readPath(in);
+                    int n = in.readInt();
+                    Map<String, String> set = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        set.put(in.readUTF(), readLongString(in));
+                    }
+                    int m = in.readInt();
+                    List<String> remove = new ArrayList<>(m);
+                    for (int i = 0; i < m; i++) {
+                        remove.add(in.readUTF());
+                    }
+                    yield new Change.PatchProperties(share, path, set, remove);
+                }
+                case MTIME -> new Change.SetModified(share, readPath(in), in.readLong());
+                default -> throw new IllegalArgumentException("unknown journal entry type " + type);
+            };
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated journal entry", e);
+        }
+    }
+
+    private static void writePath(DataOutputStream out, List<String> path) throws IOException {
+        out.writeShort(path.size());
+        for (String name : path) {
+            out.writeUTF(name);
+        }
+    }
+
+    private static List<String> readPath(DataInputStream in) throws IOException {
+        int n = in.readUnsignedShort();
+        List<String> path = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            path.add(in.readUTF());
+        }
+        return path;
+    }
+
+    // writeUTF stops at 64 KiB; property values may be longer.
+    private static void writeLongString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readLongString(DataInputStream in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

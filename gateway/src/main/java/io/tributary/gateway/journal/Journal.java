@@ -1,0 +1,114 @@
+package io.tributary.gateway.journal;
+
+import io.tributary.gateway.observe.GatewayMetrics;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.nio.file.Path;
+
+/**
+ * The write-ahead journal of namespace changes, in a Chronicle Queue. A change is appended before
+ * it is applied to the namespace; the namespace records the index of the last change it applied,
+ * so after a crash the changes past it are replayed. The uplink tails the same queue.
+ *
+ * <p>Appends must be serialized by the caller (the namespace holds its write lock); {@link #sync()}
+ * may be called by many threads at once and shares one flush among them.
+ */
+public final class Journal implements AutoCloseable {
+    /** Replayed changes in journal order. */
+    @FunctionalInterface
+    public interface Visitor {
+        void change(long index, Change change);
+    }
+
+    private final ChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final GroupSync sync;
+    private final Durability durability;
+    private final GatewayMetrics metrics;
+
+    private Journal(ChronicleQueue queue, Durability durability, GatewayMetrics metrics) {
+        this.queue = queue;
+        this.durability = durability;
+        this.metrics = metrics;
+        this.appender = queue.createAppender();
+        // One appender, used by whichever thread holds the namespace's write lock.
+        this.appender.singleThreadedCheckDisabled(true);
+        this.sync = new GroupSync(this::flush, metrics.groupCommitSize::update);
+    }
+
+    public static Journal open(Path dir, Durability durability, GatewayMetrics metrics) {
+        ChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).build();
+        return new Journal(queue, durability, metrics);
+    }
+
+    /** Appends a change; returns its index. Not yet durable: call {@link #sync()}. */
+    public long append(Change change) {
+        byte[] bytes = ChangeCodec.encode(change);
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(bytes);
+        }
+        metrics.journalEntries.inc();
+        return appender.lastIndexAppended();
+    }
+
+    /** Makes every change appended before this call durable to the configured degree. */
+    public void sync() {
+        if (durability == Durability.FSYNC) {
+            sync.sync();
+        }
+    }
+
+    private void flush() {
+        appender.sync();
+        metrics.journalSyncs.inc();
+    }
+
+    /** Index of the newest change, or -1 for an empty journal. */
+    public long lastIndex() {
+        long last = queue.lastIndex();
+        return last < 0 ? -1 : last;
+    }
+
+    /** Visits every change after {@code afterIndex} (-1 or less: from the start), in order. */
+    public long replay(long afterIndex, Visitor visitor) {
+        long count = 0;
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (afterIndex >= 0) {
+                if (!tailer.moveToIndex(afterIndex)) {
+                    throw new IllegalStateException("journal has no entry " + Long.toHexString(afterIndex)
+                            + " that the namespace says it applied; the journal directory was changed or lost");
+                }
+                // moveToIndex positions at afterIndex itself; skip it.
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return 0;
+                    }
+                }
+            } else {
+                tailer.toStart();
+            }
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    long index = dc.index();
+                    byte[] bytes = dc.wire().bytes().toByteArray();
+                    visitor.change(index, ChangeCodec.decode(bytes));
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public void close() {
+        appender.close();
+        queue.close();
+    }
+}

@@ -1,0 +1,324 @@
+package io.tributary.gateway.keys;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.UnrecoverableKeyException;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+
+/**
+ * Tenant keys kept on the gateway itself, for a gateway that has no external key service.
+ *
+ * <p>The keys live in {@value #KEYSTORE_FILE}, a PKCS#12 keystore of AES secret-key entries named
+ * {@code <tenant>-dedupe} and {@code <tenant>-data}, protected by a random password kept beside it
+ * in {@value #PASSWORD_FILE}. Both files are mode 0600 and the directory, if created here, 0700:
+ * the protection is the file system's, the password only keeps the file from being read where it
+ * is copied without its password. Back the two files up together; losing them loses every chunk.
+ *
+ * <p>A tenant's keys are random 256-bit values minted on its first request and persisted before
+ * they are returned, so nothing is ever sealed under a key that a restart would forget. Every
+ * write replaces the file atomically (temporary file, fsync, rename, fsync of the directory).
+ *
+ * <p>Tenant names are lowercase ({@code [a-z0-9][a-z0-9._-]{0,63}}) because PKCS#12 aliases are
+ * case-insensitive: {@code Acme} and {@code acme} would otherwise share keys.
+ *
+ * <p>Thread-safe. One process at a time may use a directory.
+ */
+public final class LocalKeyStore implements KeyProvider {
+    public static final String KEYSTORE_FILE = "tenant-keys.p12";
+    public static final String PASSWORD_FILE = "keystore.password";
+
+    private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final String TYPE = "PKCS12";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path dir;
+    private final Path file;
+    private final char[] password;
+    private final KeyStore.PasswordProtection protection;
+    /** Guarded by {@code this}; {@link KeyStore} itself makes no promise about concurrent use. */
+    private final KeyStore store;
+    private final ConcurrentHashMap<String, TenantKeys> cache = new ConcurrentHashMap<>();
+
+    private LocalKeyStore(Path dir, Path file, char[] password, KeyStore store) {
+        this.dir = dir;
+        this.file = file;
+        this.password = password;
+        this.protection = new KeyStore.PasswordProtection(password);
+        this.store = store;
+    }
+
+    /**
+     * Opens the keystore in {@code dir}, creating the directory, a password and an empty keystore
+     * on first start.
+     *
+     * @throws IOException if the files cannot be read or written, the keystore is corrupt, or its
+     *     password file is missing or does not match it
+     */
+    public static LocalKeyStore openOrCreate(Path dir) throws IOException {
+        createPrivateDirectory(dir);
+        Path passwordFile = dir.resolve(PASSWORD_FILE);
+        Path file = dir.resolve(KEYSTORE_FILE);
+        char[] password;
+        if (Files.exists(passwordFile)) {
+            password = readPassword(passwordFile);
+        } else if (Files.exists(file)) {
+            throw new IOException("keystore " + file + " exists but its password file " + passwordFile
+                    + " is missing; restore it from the backup of both, the keys cannot be read without it");
+        } else {
+            password = newPassword();
+            byte[] text = (new String(password) + "\n").getBytes(StandardCharsets.US_ASCII);
+            replaceAtomically(dir, passwordFile, out -> out.write(text));
+        }
+
+        KeyStore store;
+        if (Files.exists(file)) {
+            store = load(file, passwordFile, password);
+        } else {
+            store = emptyStore();
+            save(dir, file, store, password);
+        }
+        return new LocalKeyStore(dir, file, password, store);
+    }
+
+    /** The keystore file. */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The keys of {@code tenant}, minted and persisted on its first request.
+     *
+     * @throws IllegalArgumentException if {@code tenant} is not a valid tenant name
+     * @throws UncheckedIOException if new keys cannot be persisted
+     * @throws IllegalStateException if the keystore holds only one of the tenant's keys, or an
+     *     entry that cannot be recovered
+     */
+    @Override
+    public TenantKeys keys(String tenant) {
+        if (tenant == null || !TENANT.matcher(tenant).matches()) {
+            throw new IllegalArgumentException("tenant name \"" + tenant + "\" is not 1 to 64 of a-z, 0-9, '.', '_', '-'"
+                    + " starting with a letter or digit");
+        }
+        TenantKeys keys = cache.get(tenant);
+        if (keys != null) {
+            return keys;
+        }
+        synchronized (this) {
+            keys = cache.get(tenant);
+            if (keys == null) {
+                keys = read(tenant);
+                if (keys == null) {
+                    keys = mint(tenant);
+                }
+                cache.put(tenant, keys);
+            }
+            return keys;
+        }
+    }
+
+    private TenantKeys read(String tenant) {
+        byte[] dedupe = readKey(dedupeAlias(tenant));
+        byte[] data = readKey(dataAlias(tenant));
+        if (dedupe == null && data == null) {
+            return null;
+        }
+        if (dedupe == null || data == null) {
+            throw new IllegalStateException("keystore " + file + " holds only the " + (dedupe == null ? "data" : "dedupe")
+                    + " key of tenant " + tenant + "; it was altered outside the gateway, restore it from backup");
+        }
+        return new TenantKeys(tenant, dedupe, data);
+    }
+
+    private byte[] readKey(String alias) {
+        try {
+            if (!store.containsAlias(alias)) {
+                return null;
+            }
+            if (!(store.getEntry(alias, protection) instanceof KeyStore.SecretKeyEntry entry)) {
+                throw new IllegalStateException("keystore " + file + " entry " + alias + " is not a secret key");
+            }
+            byte[] key = entry.getSecretKey().getEncoded();
+            if (key == null || key.length != TenantKeys.KEY_LENGTH) {
+                throw new IllegalStateException("keystore " + file + " entry " + alias + " is not a 256-bit key");
+            }
+            return key;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("keystore " + file + " entry " + alias + " cannot be recovered: " + e.getMessage(), e);
+        }
+    }
+
+    private TenantKeys mint(String tenant) {
+        SecretKey dedupe = newAesKey();
+        SecretKey data = newAesKey();
+        try {
+            store.setEntry(dedupeAlias(tenant), new KeyStore.SecretKeyEntry(dedupe), protection);
+            store.setEntry(dataAlias(tenant), new KeyStore.SecretKeyEntry(data), protection);
+            save(dir, file, store, password);
+        } catch (IOException | GeneralSecurityException e) {
+            // Keep memory in step with the file: keys that were not persisted must not be handed out.
+            forget(tenant);
+            String message = "cannot persist new keys of tenant " + tenant + " to " + file + ": " + e.getMessage();
+            throw new UncheckedIOException(message, e instanceof IOException io ? io : new IOException(e));
+        }
+        return new TenantKeys(tenant, dedupe.getEncoded(), data.getEncoded());
+    }
+
+    private void forget(String tenant) {
+        try {
+            store.deleteEntry(dedupeAlias(tenant));
+            store.deleteEntry(dataAlias(tenant));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot undo unsaved keys of tenant " + tenant, e);
+        }
+    }
+
+    private static String dedupeAlias(String tenant) {
+        return tenant + "-dedupe";
+    }
+
+    private static String dataAlias(String tenant) {
+        return tenant + "-data";
+    }
+
+    private static SecretKey newAesKey() {
+        try {
+            KeyGenerator generator = KeyGenerator.getInstance("AES");
+            generator.init(TenantKeys.KEY_LENGTH * 8, RANDOM);
+            return generator.generateKey();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256 is required of every Java platform", e);
+        }
+    }
+
+    private static char[] newPassword() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret).toCharArray();
+    }
+
+    private static char[] readPassword(Path passwordFile) throws IOException {
+        String text;
+        try {
+            text = Files.readString(passwordFile, StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new IOException("cannot read keystore password file " + passwordFile + ": " + e, e);
+        }
+        if (text.isEmpty()) {
+            throw new IOException("keystore password file " + passwordFile + " is empty");
+        }
+        return text.toCharArray();
+    }
+
+    private static KeyStore emptyStore() throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance(TYPE);
+            store.load(null, null);
+            return store;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PKCS#12 keystores are required of every Java platform", e);
+        }
+    }
+
+    private static KeyStore load(Path file, Path passwordFile, char[] password) throws IOException {
+        KeyStore store;
+        try {
+            store = KeyStore.getInstance(TYPE);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PKCS#12 keystores are required of every Java platform", e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, password);
+            return store;
+        } catch (NoSuchFileException e) {
+            throw new IOException("keystore " + file + " disappeared while opening it", e);
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new IOException("keystore " + file + " does not open with the password in " + passwordFile
+                        + "; the two files must come from the same backup", e);
+            }
+            throw new IOException("keystore " + file + " is corrupt or unreadable: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("keystore " + file + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    private static void save(Path dir, Path file, KeyStore store, char[] password) throws IOException {
+        replaceAtomically(dir, file, out -> {
+            try {
+                store.store(out, password);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot encode keystore " + file + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw new IOException("key directory " + dir + " exists and is not a directory", e);
+            }
+            return;
+        }
+        // The creation mode is narrowed by the umask; set it outright.
+        Files.setPosixFilePermissions(dir, DIR_MODE);
+    }
+
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code target} so that a crash leaves either the old file or the new one, mode 0600. */
+    private static void replaceAtomically(Path dir, Path target, Content content) throws IOException {
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(FILE_MODE));
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                OutputStream out = Channels.newOutputStream(channel);
+                content.writeTo(out);
+                out.flush();
+                channel.force(true);
+            }
+            Files.setPosixFilePermissions(tmp, FILE_MODE);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.tributary.gateway.share;
+
+import io.tributary.gateway.journal.ChunkRef;
+import io.tributary.proto.ChunkId;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The gateway's RocksDB: column families for directory entries (parent id + folded name to node
+ * id), nodes (attributes by id), manifests (chunk lists by id), dead properties (id + name) and
+ * the chunk index, plus a few counters in the default family. Only encodings live here; the
+ * rules are in {@link ChangeApplier}.
+ *
+ * <p>Writes go without RocksDB's WAL: each batch carries the journal index it applies, and after
+ * a crash the journal replays what the batch lost, so the journal is the only log that is synced.
+ */
+final class NamespaceDb implements AutoCloseable {
+    static final byte[] APPLIED = "journal-applied".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] NEXT_NODE = "next-node".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] NEXT_ROOT = "next-root".getBytes(StandardCharsets.US_ASCII);
+
+    final RocksDB db;
+    final ColumnFamilyHandle meta;
+    final ColumnFamilyHandle dirents;
+    final ColumnFamilyHandle nodes;
+    final ColumnFamilyHandle manifests;
+    final ColumnFamilyHandle props;
+    final ColumnFamilyHandle chunks;
+    private final List<ColumnFamilyHandle> handles;
+    private final DBOptions options;
+    private final ColumnFamilyOptions cfOptions;
+    private final LRUCache cache;
+    final WriteOptions noWal = new WriteOptions().setDisableWAL(true);
+    final WriteOptions synced = new WriteOptions().setSync(true);
+
+    private NamespaceDb(RocksDB db, List<ColumnFamilyHandle> handles, DBOptions options, ColumnFamilyOptions cfOptions,
+                        LRUCache cache) {
+        this.db = db;
+        this.handles = handles;
+        this.options = options;
+        this.cfOptions = cfOptions;
+        this.cache = cache;
+        this.meta = handles.get(0);
+        this.dirents = handles.get(1);
+        this.nodes = handles.get(2);
+        this.manifests = handles.get(3);
+        this.props = handles.get(4);
+        this.chunks = handles.get(5);
+    }
+
+    static NamespaceDb open(Path dir) throws IOException {
+        RocksDB.loadLibrary();
+        Files.createDirectories(dir);
+        LRUCache cache = new LRUCache(32L << 20);
+        ColumnFamilyOptions cf = new ColumnFamilyOptions()
+                .setWriteBufferSize(8L << 20)
+                .setMaxWriteBufferNumber(2)
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
+        DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setKeepLogFileNum(3).setMaxBackgroundJobs(2);
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf));
+        for (String name : List.of("dirents", "nodes", "manifests", "props", "chunks")) {
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), cf));
+        }
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try {
+            RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles);
+            return new NamespaceDb(db, handles, options, cf, cache);
+        } catch (RocksDBException e) {
+            throw new IOException("cannot open the namespace database in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static byte[] id(long id) {
+        return ByteBuffer.allocate(8).putLong(id).array();
+    }
+
+    static byte[] direntKey(long parent, String name) {
+        byte[] folded = NameRules.fold(name).getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + folded.length).putLong(parent).put(folded).array();
+    }
+
+    static byte[] propKey(long node, String clarkName) {
+        byte[] n = clarkName.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + n.length).putLong(node).put(n).array();
+    }
+
+    long getLong(byte[] key, long absent) throws RocksDBException {
+        byte[] v = db.get(meta, key);
+        return v == null ? absent : ByteBuffer.wrap(v).getLong();
+    }
+
+    Optional<Node> node(long id) throws RocksDBException {
+        byte[] v = db.get(nodes, id(id));
+        return v == null ? Optional.empty() : Optional.of(Node.decode(id, v));
+    }
+
+    /** The child of {@code parent} whose name folds like {@code name}, whatever its exact case. */
+    Optional<Node> child(long parent, String name) throws RocksDBException {
+        byte[] v = db.get(dirents, direntKey(parent, name));
+        if (v == null) {
+            return Optional.empty();
+        }
+        return node(ByteBuffer.wrap(v).getLong());
+    }
+
+    /** Children in key order (folded names), bounded by {@code limit}. */
+    List<Node> children(long parent, int limit) throws RocksDBException {
+        List<Node> out = new ArrayList<>();
+        byte[] prefix = id(parent);
+        try (ReadOptions ro = new ReadOptions().setPrefixSameAsStart(true);
+             Slice upper = new Slice(id(parent + 1))) {
+            ro.setIterateUpperBound(upper);
+            try (RocksIterator it = db.newIterator(dirents, ro)) {
+                for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+                    long child = ByteBuffer.wrap(it.value()).getLong();
+                    node(child).ifPresent(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    List<ChunkRef> manifest(long id) throws RocksDBException {
+        byte[] v = db.get(manifests, id(id));
+        if (v == null) {
+            return List.of();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        int n = b.getInt();
+        List<ChunkRef> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ChunkId chunk = ChunkId.of(v, b.position());
+            b.position(b.position() + ChunkId.LENGTH);
+            out.add(new ChunkRef(chunk, b.getInt()));
+        }
+        return out;
+    }
+
+    static byte[] encodeManifest(List<ChunkRef> chunks) {
+        byte[] out = new byte[4 + chunks.size() * (ChunkId.LENGTH + 4)];
+        ByteBuffer b = ByteBuffer.wrap(out).putInt(chunks.size());
+        for (ChunkRef c : chunks) {
+            c.id().copyTo(out, b.position());
+            b.position(b.position() + ChunkId.LENGTH);
+            b.putInt(c.length());
+        }
+        return out;
+    }
+
+    /** Dead properties of a node, in name order. */
+    List<String[]> properties(long node) throws RocksDBException {
+        List<String[]> out = new ArrayList<>();
+        try (ReadOptions ro = new ReadOptions(); Slice upper = new Slice(id(node + 1))) {
+            ro.setIterateUpperBound(upper);
+            try (RocksIterator it = db.newIterator(props, ro)) {
+                for (it.seek(id(node)); it.isValid(); it.next()) {
+                    byte[] k = it.key();
+                    out.add(new String[]{new String(k, 8, k.length - 8, StandardCharsets.UTF_8),
+                            new String(it.value(), StandardCharsets.UTF_8)});
+                }
+            }
+        }
+        return out;
+    }
+
+    void deleteProperties(WriteBatch batch, long node) throws RocksDBException {
+        batch.deleteRange(props, id(node), id(node + 1));
+    }
+
+    void write(WriteBatch batch) throws RocksDBException {
+        db.write(noWal, batch);
+    }
+
+    @Override
+    public void close() {
+        try {
+            // Without a WAL, unflushed memtables are lost on close; flushing saves a replay on start.
+            db.flush(new org.rocksdb.FlushOptions().setWaitForFlush(true), handles);
+        } catch (RocksDBException e) {
+            System.getLogger(NamespaceDb.class.getName()).log(System.Logger.Level.WARNING,
+                    "flush on close failed; the journal will be replayed: " + e.getMessage());
+        }
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        noWal.close();
+        synced.close();
+        options.close();
+        cfOptions.close();
+        cache.close();
+    }
+
+    static boolean samePrefix(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+}

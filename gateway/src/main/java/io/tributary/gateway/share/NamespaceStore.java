@@ -1,0 +1,266 @@
+package io.tributary.gateway.share;
+
+import io.tributary.gateway.chunk.ChunkSealer;
+import io.tributary.gateway.chunk.ChunkSizes;
+import io.tributary.gateway.chunk.ChunkStore;
+import io.tributary.gateway.journal.Change;
+import io.tributary.gateway.journal.ChunkRef;
+import io.tributary.gateway.journal.Durability;
+import io.tributary.gateway.journal.Journal;
+import io.tributary.gateway.keys.TenantKeys;
+import io.tributary.gateway.observe.GatewayMetrics;
+import io.tributary.proto.ChunkId;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongFunction;
+
+/**
+ * The gateway's namespace storage: the RocksDB, the journal and the chunk store, opened together,
+ * with the one write path they share. A change is validated and turned into a batch, journaled,
+ * applied with its journal index, and acknowledged once the journal is durable. On open, changes
+ * the database has not applied are replayed from the journal.
+ */
+public final class NamespaceStore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NamespaceStore.class.getName());
+    /** Share roots get ids in their own range so they never meet ids of journaled nodes. */
+    private static final long FIRST_ROOT_ID = 1L << 62;
+
+    /** Where the parts live. The index and the payloads may sit on different devices. */
+    public record Paths(Path index, Path payloads, Path journal) {
+    }
+
+    private final NamespaceDb db;
+    private final Journal journal;
+    private final ChunkStore chunks;
+    private final ChangeApplier applier;
+    private final Map<String, Long> roots;
+    private final Map<String, ShareNamespace> shares = new LinkedHashMap<>();
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Clock clock;
+    private long nextNodeId;
+
+    private NamespaceStore(NamespaceDb db, Journal journal, ChunkStore chunks, Map<String, Long> roots, Clock clock) {
+        this.db = db;
+        this.journal = journal;
+        this.chunks = chunks;
+        this.roots = roots;
+        this.clock = clock;
+        this.applier = new ChangeApplier(db, roots);
+    }
+
+    public static NamespaceStore open(Paths paths, Collection<String> shareNames, TenantKeys keys, ChunkSizes sizes,
+                                      int zstdLevel, Durability durability, GatewayMetrics metrics, Clock clock)
+            throws IOException {
+        NamespaceDb db = NamespaceDb.open(paths.index());
+        Journal journal = null;
+        ChunkStore chunks = null;
+        try {
+            journal = Journal.open(paths.journal(), durability, metrics);
+            chunks = ChunkStore.open(db.db, db.chunks, paths.payloads(), new ChunkSealer(keys.dataKey(), zstdLevel),
+                    keys.dedupeKey(), sizes, durability == Durability.FSYNC, metrics);
+            Map<String, Long> roots = new LinkedHashMap<>();
+            NamespaceStore store = new NamespaceStore(db, journal, chunks, roots, clock);
+            store.recover(shareNames);
+            return store;
+        } catch (RocksDBException e) {
+            closeQuietly(chunks, journal, db);
+            throw new IOException("cannot recover the namespace: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(chunks, journal, db);
+            throw e;
+        }
+    }
+
+    private void recover(Collection<String> shareNames) throws RocksDBException {
+        for (String name : shareNames) {
+            byte[] v = db.db.get(db.meta, rootKey(name));
+            if (v != null) {
+                roots.put(name, ByteBuffer.wrap(v).getLong());
+            }
+        }
+        // Roots first: their ids come from their own range, and journaled changes name paths, not ids.
+        long nextRoot = db.getLong(NamespaceDb.NEXT_ROOT, FIRST_ROOT_ID);
+        for (String name : shareNames) {
+            if (!roots.containsKey(name)) {
+                long id = nextRoot++;
+                long now = clock.millis();
+                Node root = new Node(id, 0, true, 0, now, now, 1, "");
+                try (WriteBatch batch = new WriteBatch()) {
+                    batch.put(db.nodes, NamespaceDb.id(id), root.encode());
+                    batch.put(db.meta, rootKey(name), NamespaceDb.id(id));
+                    batch.put(db.meta, NamespaceDb.NEXT_ROOT, NamespaceDb.id(nextRoot));
+                    db.db.write(db.synced, batch);
+                }
+                roots.put(name, id);
+            }
+        }
+        nextNodeId = db.getLong(NamespaceDb.NEXT_NODE, 1);
+        long applied = db.getLong(NamespaceDb.APPLIED, -1);
+        long replayed = journal.replay(applied, (index, change) -> {
+            try {
+                applyAt(index, change);
+            } catch (ShareException e) {
+                // Only a bug or a share removed from the configuration gets here; keep going.
+                LOG.log(System.Logger.Level.WARNING, "journal entry " + Long.toHexString(index) + " not applied on replay: " + e.getMessage());
+                try (WriteBatch batch = new WriteBatch()) {
+                    batch.put(db.meta, NamespaceDb.APPLIED, NamespaceDb.id(index));
+                    db.write(batch);
+                } catch (RocksDBException re) {
+                    throw new IllegalStateException(re);
+                }
+            } catch (RocksDBException e) {
+                throw new IllegalStateException("replay failed at journal entry " + Long.toHexString(index), e);
+            }
+        });
+        if (replayed > 0) {
+            LOG.log(System.Logger.Level.INFO, "replayed " + replayed + " journal entries the namespace had not applied");
+        }
+        for (String name : shareNames) {
+            shares.put(name, new ShareNamespace(name, this));
+        }
+    }
+
+    private static byte[] rootKey(String share) {
+        return ("root/" + share).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The namespace of one share. */
+    public ShareNamespace share(String name) {
+        ShareNamespace share = shares.get(name);
+        if (share == null) {
+            throw new ShareException(ShareException.Kind.NOT_FOUND, "no share named '" + name + "'");
+        }
+        return share;
+    }
+
+    public Collection<ShareNamespace> shares() {
+        return shares.values();
+    }
+
+    public ChunkStore chunks() {
+        return chunks;
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** What a committed change left at its target. */
+    record Committed(Node target, boolean replaced) {
+    }
+
+    /**
+     * The write path. {@code build} turns the first free node id into the change; it runs under the
+     * write lock, so ids and validation see every earlier change. {@code pinned} are the upload's
+     * chunk pins, released with the commit. Returns after the journal entry is durable.
+     */
+    Committed commit(LongFunction<Change> build, List<ChunkRef> pinned) {
+        Committed result;
+        lock.writeLock().lock();
+        try {
+            Change change = build.apply(nextNodeId);
+            try (WriteBatch batch = new WriteBatch()) {
+                ChangeApplier.Effects fx = applier.apply(change, batch);   // throws if the change is refused
+                long index = journal.append(change);
+                List<ChunkId> zero = finish(index, batch, fx);
+                db.write(batch);
+                chunks.reclaim(zero);
+                result = new Committed(fx.target, fx.replaced);
+            } finally {
+                chunks.unpin(pinned);
+            }
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("namespace write failed: " + e.getMessage(), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        journal.sync();
+        return result;
+    }
+
+    private void applyAt(long index, Change change) throws RocksDBException {
+        try (WriteBatch batch = new WriteBatch()) {
+            ChangeApplier.Effects fx = applier.apply(change, batch);
+            List<ChunkId> zero = finish(index, batch, fx);
+            db.write(batch);
+            chunks.reclaim(zero);
+        }
+    }
+
+    private List<ChunkId> finish(long index, WriteBatch batch, ChangeApplier.Effects fx) throws RocksDBException {
+        if (fx.highestNodeId >= nextNodeId) {
+            nextNodeId = fx.highestNodeId + 1;
+            batch.put(db.meta, NamespaceDb.NEXT_NODE, NamespaceDb.id(nextNodeId));
+        }
+        batch.put(db.meta, NamespaceDb.APPLIED, NamespaceDb.id(index));
+        return chunks.applyReferences(batch, fx.added, fx.removed);
+    }
+
+    /** Releases pins of an upload or a read that did not commit. */
+    void release(List<ChunkRef> pinned) {
+        if (pinned.isEmpty()) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            chunks.unpin(pinned);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Runs a read under the read lock, so it sees whole changes only. */
+    <T> T read(Read<T> read) {
+        lock.readLock().lock();
+        try {
+            return read.run(db, applier);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("namespace read failed: " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @FunctionalInterface
+    interface Read<T> {
+        T run(NamespaceDb db, ChangeApplier applier) throws RocksDBException;
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            closeQuietly(chunks, journal, db);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable... parts) {
+        for (AutoCloseable part : parts) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "close failed: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.tributary.gateway.share;
+
+import io.tributary.gateway.chunk.ChunkUpload;
+import io.tributary.gateway.journal.Change;
+import io.tributary.gateway.journal.ChunkRef;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One share's tree of directories and files. Every front-end (WebDAV, LAN gRPC) goes through
+ * this type; it validates names, journals each change before applying it, and answers only
+ * after the change is durable. Refusals are {@link ShareException}s, with nothing changed.
+ */
+public final class ShareNamespace {
+    private final String name;
+    private final NamespaceStore store;
+    private final LockManager locks;
+
+    ShareNamespace(String name, NamespaceStore store) {
+        this.name = name;
+        this.store = store;
+        this.locks = new LockManager(store.clock());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Optional<Entry> stat(SharePath path) {
+        return node(path).map(Node::entry);
+    }
+
+    /** The children of a directory, in name order (ignoring case). */
+    public List<Entry> list(SharePath dir) {
+        return store.read((db, applier) -> {
+            Node node = applier.resolve(applier.rootOf(name), dir.names()).orElseThrow(() -> notFound(dir));
+            if (!node.directory()) {
+                throw new ShareException(ShareException.Kind.NOT_A_DIRECTORY, "'" + dir + "' is not a directory");
+            }
+            List<Entry> out = new ArrayList<>();
+            for (Node child : db.children(node.id(), ChangeApplier.MAX_CHILDREN)) {
+                out.add(child.entry());
+            }
+            return out;
+        });
+    }
+
+    public Entry mkdir(SharePath path) {
+        checkNewName(path);
+        long now = store.clock().millis();
+        return store.commit(id -> new Change.MakeDirectory(name, path.names(), id, now), List.of()).target().entry();
+    }
+
+    /**
+     * Streams {@code body} into a new version of the file at {@code path}, never holding it whole.
+     * Returns once the chunks and the journal entry are durable.
+     *
+     * @param maxBytes refuse with {@link ShareException.Kind#TOO_LARGE} past this many bytes
+     */
+    public WriteResult write(SharePath path, InputStream body, long maxBytes) {
+        checkNewName(path);
+        // Fail before reading the body when the parent is missing: a big upload need not stream in vain.
+        stat(path.parent()).filter(Entry::directory).orElseThrow(() -> new ShareException(
+                ShareException.Kind.PARENT_MISSING, "the directory '" + path.parent() + "' does not exist"));
+        ChunkUpload upload = store.chunks().beginUpload();
+        boolean committed = false;
+        try {
+            upload.consume(new BoundedInputStream(body, maxBytes));
+            store.chunks().syncPayloads();
+            long now = store.clock().millis();
+            NamespaceStore.Committed c = store.commit(
+                    id -> new Change.PutFile(name, path.names(), id, now, upload.size(), upload.chunks()), upload.chunks());
+            committed = true;
+            return new WriteResult(c.target().entry(), !c.replaced());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (!committed) {
+                store.release(upload.chunks());
+            }
+        }
+    }
+
+    /** The bytes of a file from {@code offset}, {@code length} of them ({@code -1}: to the end). */
+    public InputStream read(SharePath path, long offset, long length) {
+        List<ChunkRef> chunks = store.read((db, applier) -> {
+            Node node = applier.resolve(applier.rootOf(name), path.names()).orElseThrow(() -> notFound(path));
+            if (node.directory()) {
+                throw new ShareException(ShareException.Kind.IS_A_DIRECTORY, "'" + path + "' is a directory");
+            }
+            List<ChunkRef> refs = db.manifest(node.id());
+            // Pin under the read lock so a concurrent delete cannot reclaim them before we read.
+            store.chunks().pin(refs);
+            return refs;
+        });
+        return new ManifestInputStream(store.chunks(), chunks, offset, length, () -> store.release(chunks));
+    }
+
+    /** Deletes a file, or a directory with everything under it. */
+    public void delete(SharePath path) {
+        store.commit(id -> new Change.Delete(name, path.names()), List.of());
+        locks.release(path);
+    }
+
+    /** @return true if {@code to} existed and was replaced */
+    public boolean move(SharePath from, SharePath to, boolean overwrite) {
+        checkNewName(to);
+        boolean replaced = store.commit(id -> {
+            refuseExisting(from, to, overwrite);
+            return new Change.Move(name, from.names(), to.names());
+        }, List.of()).replaced();
+        locks.release(from);
+        return replaced;
+    }
+
+    /** @return true if {@code to} existed and was replaced */
+    public boolean copy(SharePath from, SharePath to, boolean overwrite, boolean recursive) {
+        checkNewName(to);
+        long now = store.clock().millis();
+        return store.commit(id -> {
+            refuseExisting(from, to, overwrite);
+            return new Change.Copy(name, from.names(), to.names(), recursive, id, now);
+        }, List.of()).replaced();
+    }
+
+    /** Dead properties: key in Clark notation {@code {namespace}local}, value the property element as XML text. */
+    public Map<String, String> deadProperties(SharePath path) {
+        return store.read((db, applier) -> {
+            Node node = applier.resolve(applier.rootOf(name), path.names()).orElseThrow(() -> notFound(path));
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String[] p : db.properties(node.id())) {
+                out.put(p[0], p[1]);
+            }
+            return out;
+        });
+    }
+
+    /** Sets and removes dead properties in one atomic change. */
+    public void patchProperties(SharePath path, Map<String, String> set, Collection<String> remove) {
+        store.commit(id -> new Change.PatchProperties(name, path.names(), set, List.copyOf(remove)), List.of());
+    }
+
+    /** Sets the modification time (Windows sets it after copying a file). */
+    public void setModified(SharePath path, Instant modified) {
+        store.commit(id -> new Change.SetModified(name, path.names(), modified.toEpochMilli()), List.of());
+    }
+
+    public LockManager locks() {
+        return locks;
+    }
+
+    private Optional<Node> node(SharePath path) {
+        return store.read((db, applier) -> applier.resolve(applier.rootOf(name), path.names()));
+    }
+
+    private void refuseExisting(SharePath from, SharePath to, boolean overwrite) {
+        if (!overwrite) {
+            Optional<Node> target = node(to);
+            Optional<Node> source = node(from);
+            if (target.isPresent() && !(source.isPresent() && source.get().id() == target.get().id())) {
+                throw new ShareException(ShareException.Kind.ALREADY_EXISTS, "'" + to + "' exists and Overwrite is F");
+            }
+        }
+    }
+
+    private static void checkNewName(SharePath path) {
+        if (path.isRoot()) {
+            throw new ShareException(ShareException.Kind.ALREADY_EXISTS, "the share root already exists");
+        }
+        NameRules.check(path.name());
+    }
+
+    private static ShareException notFound(SharePath path) {
+        return new ShareException(ShareException.Kind.NOT_FOUND, "'" + path + "' does not exist");
+    }
+}

@@ -1,0 +1,116 @@
+package io.tributary.gateway.webdav;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.tributary.gateway.share.ShareException;
+import io.tributary.gateway.share.ShareNamespace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Serves one method: authenticates, resolves the target, runs the {@link DavMethod}, and turns every
+ * refusal into its response. Every route goes through here, so no request skips authentication or
+ * the metrics, and no stack trace ever reaches a client.
+ */
+final class DavEndpoint implements Handler {
+    /** What the service root allows: it lists the shares and is otherwise read-only. */
+    static final String SERVICE_ROOT_ALLOW = "OPTIONS, GET, HEAD, PROPFIND";
+
+    private static final Logger LOG = Logger.getLogger(DavEndpoint.class.getName());
+
+    private final DavContext context;
+    private final DavMethod method;
+    private final boolean servesServiceRoot;
+
+    /** @param servesServiceRoot whether {@code method} also answers on {@code /}, the list of shares */
+    DavEndpoint(DavContext context, DavMethod method, boolean servesServiceRoot) {
+        this.context = context;
+        this.method = method;
+        this.servesServiceRoot = servesServiceRoot;
+    }
+
+    @Override
+    public void handle(ServerRequest http, ServerResponse res) throws Exception {
+        context.metrics().webdavRequests.inc();
+        String methodName = http.prologue().method().text();
+        boolean head = methodName.equals("HEAD");
+        DavRequest request = null;
+        try {
+            request = resolve(http);
+            method.handle(request, res);
+        } catch (DavException e) {
+            answer(res, e, head);
+        } catch (ShareException e) {
+            answer(res, ShareRefusal.of(e, methodName), head);
+        } catch (Exception e) {
+            if ((request != null && request.streaming()) || res.isSent()) {
+                // Headers are out; only closing the connection tells the client the body is incomplete.
+                LOG.log(Level.FINE, "WebDAV " + methodName + " aborted while streaming", e);
+                throw e;
+            }
+            if (e instanceof IOException || e instanceof UncheckedIOException) {
+                LOG.log(Level.FINE, "WebDAV " + methodName + " failed on the connection", e);
+            } else {
+                LOG.log(Level.SEVERE, "WebDAV " + methodName + " " + http.path().absolute().rawPath() + " failed", e);
+            }
+            answer(res, DavException.of(Status.INTERNAL_SERVER_ERROR_500,
+                    "internal server error; the gateway's log has the details"), head);
+        } finally {
+            int code = res.status().code();
+            if (code >= 500) {
+                context.metrics().webdavServerErrors.inc();
+            } else if (code >= 400) {
+                context.metrics().webdavClientErrors.inc();
+            }
+        }
+    }
+
+    private DavRequest resolve(ServerRequest http) {
+        String authorization = http.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
+        Optional<String> principal = context.authenticator().authenticate(authorization, http.remotePeer().host());
+        if (principal.isEmpty()) {
+            throw DavException.of(Status.UNAUTHORIZED_401, "authentication required")
+                    .header("WWW-Authenticate", "Basic realm=\"Tributary\"");
+        }
+        String raw = http.path().absolute().rawPath();
+        // "OPTIONS *" asks about the server as a whole, which is what the service root describes.
+        DavAddress target = DavAddress.parse(raw.equals("*") ? "/" : raw);
+        ShareNamespace namespace = null;
+        if (target.isServiceRoot()) {
+            if (!servesServiceRoot) {
+                throw DavException.of(Status.METHOD_NOT_ALLOWED_405,
+                        "/ lists the shares and is read-only; use a path inside a share")
+                        .header("Allow", SERVICE_ROOT_ALLOW);
+            }
+        } else {
+            namespace = context.shares().get(target.share()).orElseThrow(() -> DavException.of(
+                    Status.NOT_FOUND_404, "there is no share named '" + target.share() + "'"));
+        }
+        IfHeader ifHeader = null;
+        Optional<String> ifValue = http.headers().first(DavHeaders.IF);
+        if (ifValue.isPresent()) {
+            try {
+                ifHeader = IfHeader.parse(ifValue.get());
+            } catch (IllegalArgumentException e) {
+                throw DavException.badRequest("malformed If header: " + e.getMessage());
+            }
+        }
+        Origin origin = Origin.of(http.isSecure() ? "https" : "http", http.authority());
+        return new DavRequest(http, context, principal.get(), target, namespace, origin, ifHeader);
+    }
+
+    private static void answer(ServerResponse res, DavException e, boolean head) {
+        if (res.isSent()) {
+            LOG.log(Level.FINE, "response already sent; dropping " + e.status().code() + " " + e.getMessage());
+            return;
+        }
+        ErrorBody.send(res, e, head);
+    }
+}

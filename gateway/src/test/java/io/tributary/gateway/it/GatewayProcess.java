@@ -1,0 +1,402 @@
+package io.tributary.gateway.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real gateway in a child JVM on the test's own class path, on loopback ports it picks itself.
+ * Its stdout and stderr go to a log file under target/it-logs (named in failures). Start one with
+ * {@link #start(Config)}; {@link #kill()} is SIGKILL; {@link #restart()} starts a new child on the
+ * same data directory.
+ */
+public final class GatewayProcess implements AutoCloseable {
+    public static final String MAIN_CLASS = "io.tributary.gateway.cli.Main";
+    public static final List<String> JVM_FLAGS = List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "-Dchronicle.analytics.disable=true");
+    private static final Pattern READY =
+            Pattern.compile("^tributary gateway ready share-port=(\\d+) http-port=(\\d+)\\s*$");
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    /** How to start a gateway; a record so a restart reuses it verbatim. */
+    public record Config(String label, Path dataDir, String user, String password, String durability,
+                         Long maxUploadBytes, String xmx, Duration readyTimeout, List<String> extraArgs) {
+        public static Config of(String label, Path dataDir) {
+            return new Config(label, dataDir, "alice", "s3cret-Pa55", "fsync", null, "512m",
+                    Duration.ofSeconds(60), List.of());
+        }
+
+        public Config durability(String d) {
+            return new Config(label, dataDir, user, password, d, maxUploadBytes, xmx, readyTimeout, extraArgs);
+        }
+
+        public Config maxUploadBytes(long n) {
+            return new Config(label, dataDir, user, password, durability, n, xmx, readyTimeout, extraArgs);
+        }
+
+        public Config xmx(String x) {
+            return new Config(label, dataDir, user, password, durability, maxUploadBytes, x, readyTimeout, extraArgs);
+        }
+
+        public Config extraArgs(String... args) {
+            return new Config(label, dataDir, user, password, durability, maxUploadBytes, xmx, readyTimeout,
+                    List.of(args));
+        }
+    }
+
+    private final Config config;
+    private final Process process;
+    private final Path logFile;
+    private final int sharePort;
+    private final int httpPort;
+    private final Thread[] drains;
+    private final Writer log;
+
+    private GatewayProcess(Config config, Process process, Path logFile, int sharePort, int httpPort,
+                           Thread[] drains, Writer log) {
+        this.log = log;
+        this.config = config;
+        this.process = process;
+        this.logFile = logFile;
+        this.sharePort = sharePort;
+        this.httpPort = httpPort;
+        this.drains = drains;
+    }
+
+    public static GatewayProcess start(Config config) {
+        Path logFile = logDir().resolve(config.label() + "-" + SEQUENCE.incrementAndGet() + ".log");
+        List<String> command = command(config);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process process;
+        Writer log;
+        try {
+            Files.createDirectories(config.dataDir());
+            log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+            log.write("# " + String.join(" ", command) + "\n");
+            log.flush();
+            process = pb.start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start gateway: " + command, e);
+        }
+        CompletableFuture<int[]> ready = new CompletableFuture<>();
+        Thread out = drain(process.getInputStream(), "out", log, ready);
+        Thread err = drain(process.getErrorStream(), "err", log, null);
+        process.onExit().thenRun(() -> ready.completeExceptionally(
+                new IllegalStateException("gateway exited with " + process.exitValue() + " before it was ready")));
+        int[] ports;
+        try {
+            ports = ready.get(config.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            process.destroyForcibly();
+            awaitExit(process, Duration.ofSeconds(10));
+            joinQuietly(out, err);
+            closeQuietly(log);
+            throw new AssertionError("gateway not ready within " + config.readyTimeout() + "; log "
+                    + logFile + ":\n" + tail(logFile), e);
+        } catch (ExecutionException e) {
+            awaitExit(process, Duration.ofSeconds(10));
+            joinQuietly(out, err);
+            closeQuietly(log);
+            throw new AssertionError(e.getCause().getMessage() + "; log " + logFile + ":\n" + tail(logFile), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IllegalStateException(e);
+        }
+        GatewayProcess gateway = new GatewayProcess(config, process, logFile, ports[0], ports[1],
+                new Thread[] {out, err}, log);
+        gateway.awaitHealthy(Duration.ofSeconds(20));
+        return gateway;
+    }
+
+    private static List<String> command(Config config) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(JVM_FLAGS);
+        cmd.add("-Xmx" + config.xmx());
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
+        cmd.add("-cp");
+        cmd.add(testClassPath());
+        cmd.add(MAIN_CLASS);
+        cmd.add("gateway");
+        cmd.addAll(List.of("--data", config.dataDir().toString(), "--share-port", "0", "--http-port", "0",
+                "--bind", "127.0.0.1", "--local-user", config.user() + ":" + config.password(),
+                "--durability", config.durability()));
+        if (config.maxUploadBytes() != null) {
+            cmd.addAll(List.of("--max-upload-bytes", Long.toString(config.maxUploadBytes())));
+        }
+        cmd.addAll(config.extraArgs());
+        return cmd;
+    }
+
+    static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** The test JVM's class path; under a manifest-only booter jar, the one Surefire records. */
+    static String testClassPath() {
+        String cp = System.getProperty("java.class.path");
+        String surefire = System.getProperty("surefire.test.class.path");
+        if (surefire != null && !surefire.isBlank() && cp.contains("surefirebooter")) {
+            return surefire;
+        }
+        return cp;
+    }
+
+    public static Path targetDir() {
+        return Path.of(System.getProperty("basedir", ".")).resolve("target");
+    }
+
+    static Path logDir() {
+        Path dir = targetDir().resolve("it-logs");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    private static Thread drain(InputStream stream, String tag, Writer log, CompletableFuture<int[]> ready) {
+        Thread t = Thread.ofPlatform().daemon().name("gateway-" + tag).start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (log) {
+                        log.write(tag + "| " + line + "\n");
+                        log.flush();
+                    }
+                    if (ready != null) {
+                        Matcher m = READY.matcher(line);
+                        if (m.matches()) {
+                            ready.complete(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the child is gone (or the log closed); what it said is in the log already
+            }
+        });
+        return t;
+    }
+
+    private void awaitHealthy(Duration limit) {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + limit.toNanos();
+        String last = "no answer";
+        int attempts = 0;
+        while (System.nanoTime() < deadline && attempts++ < 400) {
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(httpUri().resolve("/health"))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            pause(Duration.ofMillis(50));
+        }
+        process.destroyForcibly();
+        awaitExit(process, Duration.ofSeconds(10));
+        joinQuietly(drains);
+        closeQuietly(log);
+        throw new AssertionError("GET /health never answered 200 (last: " + last + "); log " + logFile
+                + ":\n" + tail(logFile));
+    }
+
+    /** A short pause between polls of a condition that has its own deadline. */
+    static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public int sharePort() {
+        return sharePort;
+    }
+
+    public URI shareUri() {
+        return shareUri("share");
+    }
+
+    public URI shareUri(String share) {
+        return URI.create("http://127.0.0.1:" + sharePort + "/" + share + "/");
+    }
+
+    public URI httpUri() {
+        return URI.create("http://127.0.0.1:" + httpPort + "/");
+    }
+
+    public String user() {
+        return config.user();
+    }
+
+    public String password() {
+        return config.password();
+    }
+
+    public Dav dav() {
+        return new Dav(shareUri(), user(), password());
+    }
+
+    public Dav dav(Duration requestTimeout) {
+        return new Dav(shareUri(), user(), password(), requestTimeout);
+    }
+
+    /** One scrape of {@code GET /metrics}. */
+    public Metrics metrics() {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(httpUri().resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError("GET /metrics -> " + r.statusCode() + " " + r.body());
+            }
+            return Metrics.parse(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET /metrics failed; log " + logFile, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** The child's log so far. */
+    public String log() {
+        try {
+            return Files.readString(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL (what {@link Process#destroyForcibly()} sends on Linux) and wait for the exit. */
+    public void kill() {
+        process.destroyForcibly();
+        if (!awaitExit(process, Duration.ofSeconds(30))) {
+            throw new AssertionError("gateway did not die within 30 s of SIGKILL");
+        }
+        joinQuietly(drains);
+        closeQuietly(log);
+    }
+
+    /** A new child on the same data directory and configuration; this one must have exited. */
+    public GatewayProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("restart of a live gateway");
+        }
+        return start(config);
+    }
+
+    /** Graceful stop (SIGTERM), then SIGKILL if it has not exited within 20 s. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!awaitExit(process, Duration.ofSeconds(20))) {
+                process.destroyForcibly();
+                awaitExit(process, Duration.ofSeconds(20));
+            }
+        }
+        joinQuietly(drains);
+        closeQuietly(log);
+    }
+
+    private static void closeQuietly(Writer w) {
+        synchronized (w) {
+            try {
+                w.close();
+            } catch (IOException ignored) {
+                // the log is as complete as it gets
+            }
+        }
+    }
+
+    private static boolean awaitExit(Process p, Duration limit) {
+        try {
+            return p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void joinQuietly(Thread... threads) {
+        for (Thread t : threads) {
+            try {
+                t.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The last lines of a log, for failure messages. */
+    static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+        } catch (IOException e) {
+            return "<log unreadable: " + e + ">";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "gateway " + config.label() + " share " + shareUri() + " http " + httpUri() + " log " + logFile;
+    }
+}

@@ -1,0 +1,135 @@
+package io.tributary.gateway.keys;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalKeyStoreTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void firstStartCreatesPrivateFiles() throws IOException {
+        Path dir = tmp.resolve("state/keys");
+        LocalKeyStore.openOrCreate(dir).keys("acme");
+
+        assertEquals("rwx------", mode(dir));
+        assertEquals("rw-------", mode(dir.resolve(LocalKeyStore.KEYSTORE_FILE)));
+        assertEquals("rw-------", mode(dir.resolve(LocalKeyStore.PASSWORD_FILE)));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(LocalKeyStore.PASSWORD_FILE, LocalKeyStore.KEYSTORE_FILE),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files are left");
+        }
+    }
+
+    @Test
+    void reopeningGivesTheSameKeys() throws IOException {
+        TenantKeys first = LocalKeyStore.openOrCreate(tmp).keys("acme");
+        String password = Files.readString(tmp.resolve(LocalKeyStore.PASSWORD_FILE));
+
+        LocalKeyStore reopened = LocalKeyStore.openOrCreate(tmp);
+
+        assertEquals(first, reopened.keys("acme"));
+        assertEquals(password, Files.readString(tmp.resolve(LocalKeyStore.PASSWORD_FILE)), "the password is kept");
+    }
+
+    @Test
+    void eachTenantGetsItsOwnRandomKeys() throws IOException {
+        LocalKeyStore store = LocalKeyStore.openOrCreate(tmp);
+        TenantKeys acme = store.keys("acme");
+        TenantKeys globex = store.keys("globex");
+
+        assertFalse(Arrays.equals(acme.dedupeKey(), globex.dedupeKey()));
+        assertFalse(Arrays.equals(acme.dataKey(), globex.dataKey()));
+        assertFalse(Arrays.equals(acme.dedupeKey(), acme.dataKey()), "dedupe and data keys are independent");
+        assertEquals(32, acme.dataKey().length);
+        assertSame(acme, store.keys("acme"), "keys are read once and cached");
+
+        LocalKeyStore reopened = LocalKeyStore.openOrCreate(tmp);
+        assertEquals(globex, reopened.keys("globex"));
+        assertNotEquals(acme, reopened.keys("globex"));
+    }
+
+    @Test
+    void keysAreInNamedAesEntries() throws Exception {
+        LocalKeyStore.openOrCreate(tmp).keys("acme");
+        var ks = java.security.KeyStore.getInstance("PKCS12");
+        char[] password = Files.readString(tmp.resolve(LocalKeyStore.PASSWORD_FILE)).strip().toCharArray();
+        try (var in = Files.newInputStream(tmp.resolve(LocalKeyStore.KEYSTORE_FILE))) {
+            ks.load(in, password);
+        }
+        assertEquals(List.of("acme-data", "acme-dedupe"), java.util.Collections.list(ks.aliases()).stream().sorted().toList());
+        assertEquals("AES", ks.getKey("acme-data", password).getAlgorithm());
+    }
+
+    @Test
+    void corruptKeystoreIsReportedWithItsPath() throws IOException {
+        LocalKeyStore.openOrCreate(tmp).keys("acme");
+        Path file = tmp.resolve(LocalKeyStore.KEYSTORE_FILE);
+        Files.write(file, "not a keystore".getBytes());
+
+        IOException e = assertThrows(IOException.class, () -> LocalKeyStore.openOrCreate(tmp));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void mismatchedPasswordIsReported() throws IOException {
+        LocalKeyStore.openOrCreate(tmp).keys("acme");
+        Files.writeString(tmp.resolve(LocalKeyStore.PASSWORD_FILE), "some-other-password\n");
+
+        IOException e = assertThrows(IOException.class, () -> LocalKeyStore.openOrCreate(tmp));
+        assertTrue(e.getMessage().contains("password"), e.getMessage());
+    }
+
+    @Test
+    void missingPasswordFileIsNotReplaced() throws IOException {
+        LocalKeyStore.openOrCreate(tmp).keys("acme");
+        Files.delete(tmp.resolve(LocalKeyStore.PASSWORD_FILE));
+
+        IOException e = assertThrows(IOException.class, () -> LocalKeyStore.openOrCreate(tmp));
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve(LocalKeyStore.PASSWORD_FILE)));
+    }
+
+    @Test
+    void rejectsTenantNamesThatCouldCollide() throws IOException {
+        LocalKeyStore store = LocalKeyStore.openOrCreate(tmp);
+        for (String bad : new String[] {"", "Acme", "-acme", "a/b", "x".repeat(65)}) {
+            assertThrows(IllegalArgumentException.class, () -> store.keys(bad), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> store.keys(null));
+    }
+
+    @Test
+    void tenantKeysAreCopiedAndNeverPrinted() {
+        byte[] dedupe = new byte[32];
+        byte[] data = new byte[32];
+        Arrays.fill(data, (byte) 0x5a);
+        TenantKeys keys = new TenantKeys("acme", dedupe, data);
+        dedupe[0] = 1;
+        keys.dataKey()[0] = 1;
+
+        assertArrayEquals(new byte[32], keys.dedupeKey());
+        assertEquals(0x5a, keys.dataKey()[0]);
+        assertEquals("TenantKeys[tenant=acme]", keys.toString());
+        assertThrows(IllegalArgumentException.class, () -> new TenantKeys("acme", new byte[16], data));
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+}

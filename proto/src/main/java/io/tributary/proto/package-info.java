@@ -1,0 +1,2 @@
+/** Wire-level value types that gateway and central both speak. */
+package io.tributary.proto;
