@@ -33,8 +33,13 @@
 # Fairness
 #   Same client, same trees (read once beforehand so they come from the page
 #   cache), same disk for every data directory, `sync` between runs so one
-#   server's write-back does not land on the next one. No run starts while a
-#   Maven build is running; a run during which one started is repeated.
+#   server's write-back does not land on the next one. The machine is shared,
+#   so no run starts while a Maven build is running or while other processes
+#   use more than QUIET_PCT % of the CPUs; the client also reports how much CPU
+#   anything other than client and server used during its timed part, and a
+#   run with more than OTHER_MAX CPUs of such load (or a Maven build) is
+#   repeated, up to ATTEMPTS times, after which the least disturbed attempt is
+#   kept and flagged with * in the table.
 #
 # Usage
 #   bench/upload.sh                       # all four servers, REPEAT=1
@@ -48,6 +53,8 @@
 #   CONNECTIONS     concurrent PUT connections (default 8)
 #   BUILD=1         run the Maven build even if the gateway jar exists
 #   GATEWAY_ARGS    extra gateway arguments (default "--bind 127.0.0.1")
+#   QUIET_PCT, QUIET_WAIT, OTHER_MAX, ATTEMPTS   see Fairness (10 %, 900 s, 0.10, 4)
+#   CLIENT_JAVA_OPTS  client JVM options (default: C1 only, serial GC, 256 MiB heap)
 # The Markdown result is printed on stdout and saved in $WORK/upload-results.md;
 # progress and logs go to stderr and $WORK/run/.
 set -euo pipefail
@@ -347,6 +354,7 @@ run_once() {
         rm -rf "$run"
         mkdir -p "$run/data"
         data=$run/data
+        wait_for_no_maven
         sync
         case $server in
             tributary-fsync) start_tributary fsync "$run" "$data" ;;
@@ -525,7 +533,7 @@ report() {
     echo "| server | tree MB/s | small files/s | server CPU s | client CPU s | server peak RSS MiB |"
     echo "|---|---:|---:|---:|---:|---:|"
     for s in $SERVERS; do
-        printf '| %s | %s | %s | %s | %s | %s |\n' "$s" \
+        printf '| %s%s | %s | %s | %s | %s | %s |\n' "$s" "$(noisy_mark "$s")" \
             "$(fmt "$(median "$s" tree 4)" %.1f)" "$(fmt "$(median "$s" small 5)" %.0f)" \
             "$(fmt "$(median "$s" tree 8)" %.1f)" "$(fmt "$(median "$s" tree 7)" %.1f)" \
             "$(fmt "$(median "$s" tree 12)" %.0f)"
@@ -544,14 +552,15 @@ report() {
     echo
     echo "Details (medians; tree = mixed tree run, small = small-files run):"
     echo
-    echo "| server | tree wall s | tree server CPU during / after upload s | idle after s | tree data dir MB | small wall s | small server CPU s | small peak RSS MiB |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| server | tree wall s | tree server CPU during / after upload s | idle after s | tree data dir MB | small wall s | small server CPU s | small peak RSS MiB | other load CPU s (tree / small) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for s in $SERVERS; do
-        printf '| %s | %s | %s / %s | %s | %s | %s | %s | %s |\n' "$s" \
+        printf '| %s | %s | %s / %s | %s | %s | %s | %s | %s | %s / %s |\n' "$s" \
             "$(fmt "$(median "$s" tree 6)" %.1f)" "$(fmt "$(median "$s" tree 9)" %.1f)" \
             "$(fmt "$(median "$s" tree 10)" %.1f)" "$(fmt "$(median "$s" tree 11)" %.0f)" \
             "$(fmt "$(median "$s" tree 13)" %.0f)" "$(fmt "$(median "$s" small 6)" %.2f)" \
-            "$(fmt "$(median "$s" small 8)" %.2f)" "$(fmt "$(median "$s" small 12)" %.0f)"
+            "$(fmt "$(median "$s" small 8)" %.2f)" "$(fmt "$(median "$s" small 12)" %.0f)" \
+            "$(fmt "$(median "$s" tree 14)" %.2f)" "$(fmt "$(median "$s" small 14)" %.2f)"
     done
     echo
     echo "MB = 10^6 bytes. Server CPU = utime+stime of the server process(es) (nginx: master + workers)" \
@@ -559,7 +568,20 @@ report() {
         "client during its timed phases. Peak RSS = VmHWM (nginx: summed over master + workers)." \
         "rclone and nginx do not fsync; tributary-fsync acknowledges a PUT after fsync," \
         "tributary-os leaves flushing to the OS. The data dir size shows what each server kept on disk" \
-        "(the gateway stores deduplicated, compressed, encrypted chunks plus its journal)."
+        "(the gateway stores deduplicated, compressed, encrypted chunks plus its journal)." \
+        "nginx checks a {PLAIN} password file entry. Other load = CPU used by anything but client and" \
+        "server on the machine during the timed part (kernel write-back included)."
+    if grep -q $'\tnoisy$' "$results"; then
+        echo
+        echo "\\* Some runs of this server stayed disturbed by other load on the machine (more than" \
+            "$OTHER_MAX CPU on average) in all $ATTEMPTS attempts; the least disturbed attempt is shown."
+    fi
+}
+
+noisy_mark() {
+    if awk -F'\t' -v s="$1" '$1 == s && $15 == "noisy" { found = 1 } END { exit !found }' "$results"; then
+        printf '\\*'
+    fi
 }
 
 report | tee "$WORK/upload-results.md"

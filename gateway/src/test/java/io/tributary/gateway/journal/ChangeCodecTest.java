@@ -1,0 +1,44 @@
+package io.tributary.gateway.journal;
+
+import io.tributary.proto.ChunkId;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ChangeCodecTest {
+    private static ChunkId id(int b) {
+        byte[] bytes = new byte[32];
+        Arrays.fill(bytes, (byte) b);
+        return ChunkId.of(bytes);
+    }
+
+    @Test
+    void everyChangeRoundTrips() {
+        List<Change> changes = List.of(
+                new Change.PutFile("s", List.of("a", "ünï cödé.txt"), 7, 1234, 99, List.of(new ChunkRef(id(1), 60), new ChunkRef(id(2), 39))),
+                new Change.PutFile("s", List.of("empty"), 8, 1, 0, List.of()),
+                new Change.MakeDirectory("s", List.of("d"), 9, 55),
+                new Change.Delete("s", List.of("d", "e")),
+                new Change.Move("s", List.of("a"), List.of("b", "c")),
+                new Change.Copy("s", List.of("a"), List.of("z"), true, 100, 77),
+                new Change.PatchProperties("s", List.of("a"), Map.of("{urn:x}p", "<p xmlns=\"urn:x\">" + "v".repeat(70_000) + "</p>"), List.of("{urn:x}q")),
+                new Change.SetModified("s", List.of("a"), 42));
+        for (Change c : changes) {
+            assertEquals(c, ChangeCodec.decode(ChangeCodec.encode(c)));
+        }
+    }
+
+    @Test
+    void truncatedOrUnknownEntriesAreRefused() {
+        byte[] bytes = ChangeCodec.encode(new Change.Delete("s", List.of("a")));
+        assertThrows(IllegalArgumentException.class, () -> ChangeCodec.decode(Arrays.copyOf(bytes, bytes.length - 1)));
+        byte[] future = bytes.clone();
+        future[0] = 9;
+        assertThrows(IllegalArgumentException.class, () -> ChangeCodec.decode(future));
+    }
+}
