@@ -24,6 +24,8 @@ public final class Journal implements AutoCloseable {
         void change(long index, Change change);
     }
 
+    private static final long BLOCK_SIZE = 128L << 20;
+
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
     private final GroupSync sync;
@@ -41,7 +43,8 @@ public final class Journal implements AutoCloseable {
     }
 
     public static Journal open(Path dir, Durability durability, GatewayMetrics metrics) {
-        ChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).build();
+        // A message may take up to a quarter of a block: 32 MiB holds the manifest of a ~50 GiB file.
+        ChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).blockSize(BLOCK_SIZE).build();
         return new Journal(queue, durability, metrics);
     }
 

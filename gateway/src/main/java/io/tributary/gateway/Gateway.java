@@ -1,0 +1,102 @@
+package io.tributary.gateway;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
+import io.tributary.gateway.auth.BasicAuthenticator;
+import io.tributary.gateway.auth.LocalUserStore;
+import io.tributary.gateway.keys.LocalKeyStore;
+import io.tributary.gateway.keys.TenantKeys;
+import io.tributary.gateway.observe.GatewayMetrics;
+import io.tributary.gateway.observe.OperatorEndpoints;
+import io.tributary.gateway.share.NamespaceStore;
+import io.tributary.gateway.share.Shares;
+import io.tributary.gateway.webdav.WebDavLimits;
+import io.tributary.gateway.webdav.WebDavService;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/** A running gateway: storage opened and recovered, the share and operator ports listening. */
+public final class Gateway implements AutoCloseable {
+    /** The single tenant of a stand-alone gateway; enrollment assigns real tenants later. */
+    public static final String DEFAULT_TENANT = "default";
+    private static final int MAX_HEADERS_BYTES = 16 * 1024;
+
+    private final NamespaceStore store;
+    private final WebServer shareServer;
+    private final WebServer operatorServer;
+
+    private Gateway(NamespaceStore store, WebServer shareServer, WebServer operatorServer) {
+        this.store = store;
+        this.shareServer = shareServer;
+        this.operatorServer = operatorServer;
+    }
+
+    public static Gateway start(GatewayConfig config) throws IOException {
+        Path data = config.dataDir();
+        Files.createDirectories(data);
+        GatewayMetrics metrics = new GatewayMetrics();
+
+        TenantKeys keys = LocalKeyStore.openOrCreate(data.resolve("keys")).keys(DEFAULT_TENANT);
+        LocalUserStore users = LocalUserStore.open(data.resolve("users"));
+        for (Map.Entry<String, String> user : config.localUsers().entrySet()) {
+            users.put(user.getKey(), user.getValue().toCharArray());
+        }
+
+        NamespaceStore store = NamespaceStore.open(
+                new NamespaceStore.Paths(data.resolve("index"), config.ssdDir(), data.resolve("journal")),
+                config.shares(), keys, config.chunkSizes(), config.zstdLevel(), config.durability(), metrics,
+                Clock.systemUTC());
+        WebServer shareServer = null;
+        try {
+            WebDavService webdav = new WebDavService(new Shares(store.shares()), new BasicAuthenticator(users, metrics),
+                    limits(config), metrics);
+            shareServer = WebServer.builder()
+                    .host(config.bindHost())
+                    .port(config.sharePort())
+                    .shutdownGracePeriod(Duration.ofSeconds(2))
+                    .addProtocol(Http1Config.builder().maxHeadersSize(MAX_HEADERS_BYTES).build())
+                    .routing(r -> r.register("/", webdav))
+                    .build()
+                    .start();
+            WebServer operatorServer = WebServer.builder()
+                    .host(config.bindHost())
+                    .port(config.httpPort())
+                    .shutdownGracePeriod(Duration.ofSeconds(1))
+                    .routing(r -> r.register("/", new OperatorEndpoints(metrics, () -> true)))
+                    .build()
+                    .start();
+            return new Gateway(store, shareServer, operatorServer);
+        } catch (RuntimeException e) {
+            if (shareServer != null) {
+                shareServer.stop();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    private static WebDavLimits limits(GatewayConfig config) {
+        WebDavLimits defaults = WebDavLimits.defaults();
+        return new WebDavLimits(config.maxUploadBytes(), defaults.maxXmlBodyBytes(), defaults.maxPropfindEntries());
+    }
+
+    public int sharePort() {
+        return shareServer.port();
+    }
+
+    public int httpPort() {
+        return operatorServer.port();
+    }
+
+    @Override
+    public void close() {
+        shareServer.stop();
+        operatorServer.stop();
+        store.close();
+    }
+}

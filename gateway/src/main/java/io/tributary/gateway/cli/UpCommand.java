@@ -1,0 +1,84 @@
+package io.tributary.gateway.cli;
+
+import io.tributary.gateway.Gateway;
+import io.tributary.gateway.GatewayConfig;
+import io.tributary.gateway.chunk.ChunkSizes;
+import io.tributary.gateway.journal.Durability;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code tributary up}: a gateway on embedded defaults under {@code ./var}, with a local user whose
+ * password is made on first start and kept in {@code var/credentials}.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start a gateway on embedded defaults under ./var and print how to map its share.")
+public final class UpCommand implements java.util.concurrent.Callable<Integer> {
+    private static final String USER = "branch";
+
+    @Option(names = "--var", defaultValue = "var", description = "Where everything lives. Default: ${DEFAULT-VALUE}.")
+    Path var;
+
+    @Option(names = "--share-port", defaultValue = "8080", description = "WebDAV port. Default: ${DEFAULT-VALUE}.")
+    int sharePort;
+
+    @Option(names = "--http-port", defaultValue = "8081", description = "Health and metrics port. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Override
+    public Integer call() throws Exception {
+        String password = password(var.resolve("credentials"));
+        Path data = var.resolve("gateway");
+        GatewayConfig config = new GatewayConfig(data, data.resolve("ssd"), "127.0.0.1", sharePort, httpPort,
+                List.of("share"), Map.of(USER, password), Durability.FSYNC, GatewayConfig.DEFAULT_MAX_UPLOAD,
+                ChunkSizes.DEFAULT, GatewayConfig.DEFAULT_ZSTD_LEVEL);
+        Gateway gateway = Gateway.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "gateway-shutdown"));
+        String url = "http://127.0.0.1:" + gateway.sharePort() + "/share/";
+        System.out.println();
+        System.out.println("Tributary is up (data in " + var.toAbsolutePath() + ").");
+        System.out.println("  Share:     " + url);
+        System.out.println("  User:      " + USER);
+        System.out.println("  Password:  " + password + "   (kept in " + var.resolve("credentials") + ")");
+        System.out.println("  Metrics:   http://127.0.0.1:" + gateway.httpPort() + "/metrics");
+        System.out.println();
+        System.out.println("Map it:   rclone: rclone lsd :webdav: --webdav-url " + url + " --webdav-user " + USER
+                + " --webdav-pass $(rclone obscure '" + password + "')");
+        System.out.println("          Linux:  gio mount dav://" + USER + "@127.0.0.1:" + gateway.sharePort() + "/share/");
+        System.out.println("Stop with Ctrl-C.");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** The local user's password: made once, then reused so mapped drives keep working. */
+    private static String password(Path file) throws IOException {
+        if (Files.exists(file)) {
+            String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (!stored.isEmpty()) {
+                return stored;
+            }
+        }
+        Files.createDirectories(file.getParent());
+        byte[] random = new byte[12];
+        new SecureRandom().nextBytes(random);
+        String password = java.util.HexFormat.of().formatHex(random);
+        Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return password;
+    }
+}
