@@ -11,6 +11,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
@@ -70,9 +71,9 @@ public final class ChunkStore implements AutoCloseable {
      * Opens the payload store under {@code ssdDir}; the index column family belongs to the caller's
      * RocksDB.
      */
-    public static ChunkStore open(RocksDB index, ColumnFamilyHandle chunks, Path ssdDir, ChunkSealer sealer,
-                                  byte[] dedupeKey, ChunkSizes sizes, boolean syncPayloads, GatewayMetrics metrics)
-            throws IOException {
+    public static ChunkStore open(RocksDB index, ColumnFamilyHandle chunks, Path ssdDir, WriteBufferManager memtables,
+                                  ChunkSealer sealer, byte[] dedupeKey, ChunkSizes sizes, boolean syncPayloads,
+                                  GatewayMetrics metrics) throws IOException {
         Files.createDirectories(ssdDir);
         try (Options options = new Options()) {
             options.setCreateIfMissing(true);
@@ -84,6 +85,7 @@ public final class ChunkStore implements AutoCloseable {
             options.setEnableBlobGarbageCollection(true);
             options.setWriteBufferSize(16L << 20);
             options.setMaxWriteBufferNumber(2);
+            options.setWriteBufferManager(memtables);
             options.setKeepLogFileNum(3);
             RocksDB payloads = RocksDB.open(options, ssdDir.toString());
             return new ChunkStore(index, chunks, payloads, sealer, dedupeKey, sizes, syncPayloads, metrics);

@@ -14,6 +14,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
@@ -50,17 +51,14 @@ final class NamespaceDb implements AutoCloseable {
     private final List<ColumnFamilyHandle> handles;
     private final DBOptions options;
     private final ColumnFamilyOptions cfOptions;
-    private final LRUCache cache;
     final WriteOptions noWal = new WriteOptions().setDisableWAL(true);
     final WriteOptions synced = new WriteOptions().setSync(true);
 
-    private NamespaceDb(RocksDB db, List<ColumnFamilyHandle> handles, DBOptions options, ColumnFamilyOptions cfOptions,
-                        LRUCache cache) {
+    private NamespaceDb(RocksDB db, List<ColumnFamilyHandle> handles, DBOptions options, ColumnFamilyOptions cfOptions) {
         this.db = db;
         this.handles = handles;
         this.options = options;
         this.cfOptions = cfOptions;
-        this.cache = cache;
         this.meta = handles.get(0);
         this.dirents = handles.get(1);
         this.nodes = handles.get(2);
@@ -69,16 +67,16 @@ final class NamespaceDb implements AutoCloseable {
         this.chunks = handles.get(5);
     }
 
-    static NamespaceDb open(Path dir) throws IOException {
+    /** @param cache block cache and {@code memtables} budget, shared with the payload store */
+    static NamespaceDb open(Path dir, LRUCache cache, WriteBufferManager memtables) throws IOException {
         RocksDB.loadLibrary();
         Files.createDirectories(dir);
-        LRUCache cache = new LRUCache(32L << 20);
         ColumnFamilyOptions cf = new ColumnFamilyOptions()
                 .setWriteBufferSize(8L << 20)
                 .setMaxWriteBufferNumber(2)
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
         DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setKeepLogFileNum(3).setMaxBackgroundJobs(2);
+                .setKeepLogFileNum(3).setMaxBackgroundJobs(2).setWriteBufferManager(memtables);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf));
         for (String name : List.of("dirents", "nodes", "manifests", "props", "chunks")) {
@@ -87,7 +85,7 @@ final class NamespaceDb implements AutoCloseable {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles);
-            return new NamespaceDb(db, handles, options, cf, cache);
+            return new NamespaceDb(db, handles, options, cf);
         } catch (RocksDBException e) {
             throw new IOException("cannot open the namespace database in " + dir + ": " + e.getMessage(), e);
         }
@@ -211,7 +209,6 @@ final class NamespaceDb implements AutoCloseable {
         synced.close();
         options.close();
         cfOptions.close();
-        cache.close();
     }
 
     static boolean samePrefix(byte[] key, byte[] prefix) {

@@ -10,7 +10,10 @@ import io.tributary.gateway.journal.Journal;
 import io.tributary.gateway.keys.TenantKeys;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.proto.ChunkId;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteBatch;
 
 import java.io.IOException;
@@ -35,6 +38,8 @@ public final class NamespaceStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NamespaceStore.class.getName());
     /** Share roots get ids in their own range so they never meet ids of journaled nodes. */
     private static final long FIRST_ROOT_ID = 1L << 62;
+    private static final long BLOCK_CACHE_BYTES = 16L << 20;
+    private static final long MEMTABLE_BYTES = 32L << 20;
 
     /** Where the parts live. The index and the payloads may sit on different devices. */
     public record Paths(Path index, Path payloads, Path journal) {
@@ -48,9 +53,14 @@ public final class NamespaceStore implements AutoCloseable {
     private final Map<String, ShareNamespace> shares = new LinkedHashMap<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Clock clock;
+    private final LRUCache cache;
+    private final WriteBufferManager memtables;
     private long nextNodeId;
 
-    private NamespaceStore(NamespaceDb db, Journal journal, ChunkStore chunks, Map<String, Long> roots, Clock clock) {
+    private NamespaceStore(NamespaceDb db, Journal journal, ChunkStore chunks, Map<String, Long> roots, Clock clock,
+                           LRUCache cache, WriteBufferManager memtables) {
+        this.cache = cache;
+        this.memtables = memtables;
         this.db = db;
         this.journal = journal;
         this.chunks = chunks;
@@ -62,22 +72,27 @@ public final class NamespaceStore implements AutoCloseable {
     public static NamespaceStore open(Paths paths, Collection<String> shareNames, TenantKeys keys, ChunkSizes sizes,
                                       int zstdLevel, Durability durability, GatewayMetrics metrics, Clock clock)
             throws IOException {
-        NamespaceDb db = NamespaceDb.open(paths.index());
+        RocksDB.loadLibrary();
+        // One memory budget for both databases, so the gateway's footprint does not grow with load.
+        LRUCache cache = new LRUCache(BLOCK_CACHE_BYTES);
+        WriteBufferManager memtables = new WriteBufferManager(MEMTABLE_BYTES, cache);
+        NamespaceDb db = NamespaceDb.open(paths.index(), cache, memtables);
         Journal journal = null;
         ChunkStore chunks = null;
         try {
             journal = Journal.open(paths.journal(), durability, metrics);
-            chunks = ChunkStore.open(db.db, db.chunks, paths.payloads(), new ChunkSealer(keys.dataKey(), zstdLevel),
-                    keys.dedupeKey(), sizes, durability == Durability.FSYNC, metrics);
+            chunks = ChunkStore.open(db.db, db.chunks, paths.payloads(), memtables,
+                    new ChunkSealer(keys.dataKey(), zstdLevel), keys.dedupeKey(), sizes, durability == Durability.FSYNC,
+                    metrics);
             Map<String, Long> roots = new LinkedHashMap<>();
-            NamespaceStore store = new NamespaceStore(db, journal, chunks, roots, clock);
+            NamespaceStore store = new NamespaceStore(db, journal, chunks, roots, clock, cache, memtables);
             store.recover(shareNames);
             return store;
         } catch (RocksDBException e) {
-            closeQuietly(chunks, journal, db);
+            closeQuietly(chunks, journal, db, memtables, cache);
             throw new IOException("cannot recover the namespace: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(chunks, journal, db);
+            closeQuietly(chunks, journal, db, memtables, cache);
             throw e;
         }
     }
@@ -245,7 +260,7 @@ public final class NamespaceStore implements AutoCloseable {
     public void close() {
         lock.writeLock().lock();
         try {
-            closeQuietly(chunks, journal, db);
+            closeQuietly(chunks, journal, db, memtables, cache);
         } finally {
             lock.writeLock().unlock();
         }

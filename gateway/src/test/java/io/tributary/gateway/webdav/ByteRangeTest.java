@@ -14,8 +14,7 @@ class ByteRangeTest {
         assertEquals(new ByteRange.Part(0, 99), ByteRange.select("bytes=0-99", 1000));
         assertEquals(new ByteRange.Part(500, 999), ByteRange.select("bytes=500-", 1000));
         assertEquals(new ByteRange.Part(900, 999), ByteRange.select("bytes=-100", 1000));
-        assertEquals(new ByteRange.Part(5, 5), ByteRange.select(" Bytes = 5-5", 1000).equals(new ByteRange.Whole())
-                ? new ByteRange.Part(5, 5) : ByteRange.select("bytes=5-5", 1000));
+        assertEquals(new ByteRange.Part(5, 5), ByteRange.select(" Bytes=5-5 ", 1000));
     }
 
     @Test
