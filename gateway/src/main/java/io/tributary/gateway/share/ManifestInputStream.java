@@ -15,6 +15,7 @@ final class ManifestInputStream extends InputStream {
     private int next;          // index of the next chunk to load
     private byte[] current = new byte[0];
     private int pos;
+    private int skipInFirst;   // where the range starts inside the first chunk loaded
     private long remaining;
     private boolean closed;
 
@@ -34,12 +35,8 @@ final class ManifestInputStream extends InputStream {
             skipped += chunks.get(next).length();
             next++;
         }
-        this.pos = (int) (start - skipped);
-        this.skipInFirst = pos;
-        this.pos = 0;
+        this.skipInFirst = (int) (start - skipped);
     }
-
-    private int skipInFirst;
 
     @Override
     public int read() throws IOException {

@@ -23,15 +23,15 @@ final class CollectionPage {
     static byte[] render(String title, List<Link> links, int omitted) {
         StringBuilder html = new StringBuilder(256 + links.size() * 64)
                 .append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
-        XmlEscape.append(html, title);
+        XmlEscape.appendText(html, title);
         html.append("</title></head><body><h1>");
-        XmlEscape.append(html, title);
+        XmlEscape.appendText(html, title);
         html.append("</h1><ul>");
         for (Link link : links) {
             html.append("<li><a href=\"");
-            XmlEscape.append(html, link.href());
+            XmlEscape.appendAttribute(html, link.href());
             html.append("\">");
-            XmlEscape.append(html, link.name());
+            XmlEscape.appendText(html, link.name());
             html.append("</a></li>");
         }
         html.append("</ul>");

@@ -59,12 +59,12 @@ final class ElementSerializer {
                 aName = aPrefix + ":" + aLocal;
             }
             out.append(' ').append(aName).append("=\"");
-            XmlEscape.append(out, a.getValue());
+            XmlEscape.appendAttribute(out, a.getValue());
             out.append('"');
         }
         if (addLang != null && !hasLang) {
             out.append(" xml:lang=\"");
-            XmlEscape.append(out, addLang);
+            XmlEscape.appendAttribute(out, addLang);
             out.append('"');
         }
         if (e.getFirstChild() == null) {
@@ -76,7 +76,7 @@ final class ElementSerializer {
             if (n instanceof Element child) {
                 write(child, out, scope, null);
             } else if (n instanceof CharacterData text && !(n instanceof Comment)) {
-                XmlEscape.append(out, text.getData());
+                XmlEscape.appendText(out, text.getData());
             }
         }
         out.append("</").append(qname).append('>');
@@ -89,7 +89,7 @@ final class ElementSerializer {
         }
         scope.put(prefix, ns);
         out.append(prefix.isEmpty() ? " xmlns=\"" : " xmlns:" + prefix + "=\"");
-        XmlEscape.append(out, ns);
+        XmlEscape.appendAttribute(out, ns);
         out.append('"');
     }
 

@@ -26,14 +26,14 @@ final class ErrorBody {
                 xml.append('>');
                 for (String href : e.hrefs()) {
                     xml.append("<D:href>");
-                    XmlEscape.append(xml, href);
+                    XmlEscape.appendText(xml, href);
                     xml.append("</D:href>");
                 }
                 xml.append("</D:").append(e.condition()).append('>');
             }
             // DAV:error admits any element; the description says the same to a person.
             xml.append("<D:responsedescription>");
-            XmlEscape.append(xml, String.valueOf(e.getMessage()));
+            XmlEscape.appendText(xml, String.valueOf(e.getMessage()));
             xml.append("</D:responsedescription></D:error>\n");
             body = xml.toString();
             res.header(HeaderNames.CONTENT_TYPE, DavXml.CONTENT_TYPE);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,8 +57,12 @@ final class LockHandler implements DavMethod {
             if (e.kind() != ShareException.Kind.LOCKED) {
                 throw e;
             }
-            List<String> roots = locks.covering(target.path()).stream()
-                    .map(l -> target.at(l.root()).href(false)).distinct().toList();
+            // A new deep lock also conflicts with locks below it, so those roots are named too.
+            List<ActiveLock> conflicting = new ArrayList<>(locks.covering(target.path()));
+            if (depth == Depth.INFINITY) {
+                conflicting.addAll(locks.within(target.path()));
+            }
+            List<String> roots = conflicting.stream().map(l -> target.at(l.root()).href(false)).distinct().toList();
             throw DavException.condition(Status.LOCKED_423, "no-conflicting-lock", roots, e.getMessage());
         }
         boolean created = false;

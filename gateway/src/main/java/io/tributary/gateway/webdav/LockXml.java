@@ -34,9 +34,9 @@ final class LockXml {
         }
         out.append("<D:timeout>Second-").append(lock.timeout().toSeconds()).append("</D:timeout>")
                 .append("<D:locktoken><D:href>");
-        XmlEscape.append(out, lock.token());
+        XmlEscape.appendText(out, lock.token());
         out.append("</D:href></D:locktoken><D:lockroot><D:href>");
-        XmlEscape.append(out, new DavAddress(share, lock.root()).href(false));
+        XmlEscape.appendText(out, new DavAddress(share, lock.root()).href(false));
         out.append("</D:href></D:lockroot></D:activelock>");
     }
 }

@@ -37,7 +37,7 @@ final class Multistatus {
     /** Adds a response with properties; empty propstats are left out. */
     Multistatus add(String href, List<Propstat> propstats) {
         xml.append("<D:response><D:href>");
-        XmlEscape.append(xml, href);
+        XmlEscape.appendText(xml, href);
         xml.append("</D:href>");
         for (Propstat p : propstats) {
             if (p.properties().isEmpty()) {
@@ -51,7 +51,7 @@ final class Multistatus {
             }
             if (p.description() != null) {
                 xml.append("<D:responsedescription>");
-                XmlEscape.append(xml, p.description());
+                XmlEscape.appendText(xml, p.description());
                 xml.append("</D:responsedescription>");
             }
             xml.append("</D:propstat>");
@@ -64,11 +64,11 @@ final class Multistatus {
     /** Adds a response that is only a status, with an optional human-readable description. */
     Multistatus addStatus(String href, Status status, String description) {
         xml.append("<D:response><D:href>");
-        XmlEscape.append(xml, href);
+        XmlEscape.appendText(xml, href);
         xml.append("</D:href><D:status>").append(statusLine(status)).append("</D:status>");
         if (description != null) {
             xml.append("<D:responsedescription>");
-            XmlEscape.append(xml, description);
+            XmlEscape.appendText(xml, description);
             xml.append("</D:responsedescription>");
         }
         xml.append("</D:response>");

@@ -73,10 +73,12 @@ final class PercentCoding {
                 i += 2;
             } else if (c < 0x20 || c == 0x7f) {
                 throw DavException.badRequest("a control character is not allowed in a path");
-            } else if (c < 0x80) {
+            } else if (c <= 0xff) {
+                // Some clients send names unencoded. The server reads the request line and headers as
+                // ISO-8859-1, one char per byte, so these chars are the raw bytes, to be decoded as UTF-8.
                 bytes.write(c);
             } else {
-                // Some clients send names unencoded; take the characters as they are, as UTF-8.
+                // Only a caller holding real characters gets here; take them as they are.
                 int cp = segment.codePointAt(i);
                 if (Character.isSurrogate((char) cp)) {
                     throw DavException.badRequest("the path contains an unpaired surrogate");

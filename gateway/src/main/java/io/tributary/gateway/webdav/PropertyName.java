@@ -48,7 +48,7 @@ record PropertyName(String namespace, String local) {
             return "<" + local + " xmlns=\"\"/>";
         }
         StringBuilder out = new StringBuilder("<x:").append(local).append(" xmlns:x=\"");
-        XmlEscape.append(out, namespace);
+        XmlEscape.appendAttribute(out, namespace);
         return out.append("\"/>").toString();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +25,20 @@ class PercentCodingTest {
     }
 
     @Test
-    void takesUnencodedNonAsciiAsUtf8() {
+    void takesUnencodedBytesAsUtf8() {
+        // The request line arrives as ISO-8859-1: the UTF-8 bytes of a name, one char each.
+        String raw = new String("/\u65e5\u672c/\u00e9".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        assertEquals(List.of("\u65e5\u672c", "\u00e9"), PercentCoding.decodePath(raw));
+    }
+
+    @Test
+    void refusesUnencodedBytesThatAreNotUtf8() {
+        DavException e = assertThrows(DavException.class, () -> PercentCoding.decodePath("/caf\u00e9"));
+        assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void takesCharactersBeyondLatin1AsThemselves() {
         assertEquals(List.of("\u65e5\u672c", "\ud83d\ude00"), PercentCoding.decodePath("/\u65e5\u672c/\ud83d\ude00"));
     }
 
