@@ -51,17 +51,17 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Thread-safe. The per-call state (MAC, cipher, zstd contexts, scratch) is pooled.
  */
 public final class ChunkSealer {
-    /** Data keys are 256 bits. */
-    public static final int KEY_LENGTH = 32;
-    /** Bytes a sealed chunk adds to its payload: header, nonce and tag. */
-    public static final int OVERHEAD = 34;
-
     static final byte VERSION = 1;
     static final int FLAG_ZSTD = 1;
     static final int HEADER_LENGTH = 6;
     static final int NONCE_LENGTH = 12;
     static final int TAG_LENGTH = 16;
     static final int PAYLOAD_OFFSET = HEADER_LENGTH + NONCE_LENGTH;
+
+    /** Data keys are 256 bits. */
+    public static final int KEY_LENGTH = 32;
+    /** Bytes a sealed chunk adds to its payload: header, nonce and tag, 34. */
+    public static final int OVERHEAD = PAYLOAD_OFFSET + TAG_LENGTH;
     /** The prefix that decides whether a whole chunk is worth compressing. */
     static final int SAMPLE = 4096;
 
@@ -146,7 +146,8 @@ public final class ChunkSealer {
      */
     public byte[] open(ChunkId id, byte[] sealed) {
         Objects.requireNonNull(id, "id");
-        int plainLength = plaintextLength(sealed);
+        Objects.requireNonNull(sealed, "sealed");
+        int plainLength = checkHeader(sealed, "chunk " + id);
         int flags = sealed[1] & 0xff;
         if ((flags & ~FLAG_ZSTD) != 0) {
             throw new ChunkCorruptException("chunk " + id + ": unknown flags 0x" + Integer.toHexString(flags));
@@ -196,17 +197,21 @@ public final class ChunkSealer {
      * @throws ChunkCorruptException if the blob is shorter than a header or of an unknown version
      */
     public static int plaintextLength(byte[] sealed) {
-        Objects.requireNonNull(sealed, "sealed");
+        return checkHeader(Objects.requireNonNull(sealed, "sealed"), "sealed chunk");
+    }
+
+    /** Checks what can be checked before decrypting and returns the declared plaintext length. */
+    private static int checkHeader(byte[] sealed, String what) {
         if (sealed.length < OVERHEAD) {
-            throw new ChunkCorruptException("sealed chunk truncated: " + sealed.length
-                    + " bytes, at least " + OVERHEAD + " expected");
+            throw new ChunkCorruptException(what + ": truncated to " + sealed.length
+                    + " bytes, a sealed chunk has at least " + OVERHEAD);
         }
         if (sealed[0] != VERSION) {
-            throw new ChunkCorruptException("sealed chunk has unknown format version " + (sealed[0] & 0xff));
+            throw new ChunkCorruptException(what + ": unknown format version " + (sealed[0] & 0xff));
         }
         int length = getInt(sealed, 2);
         if (length < 0 || length > ChunkSizes.LIMIT) {
-            throw new ChunkCorruptException("sealed chunk declares an impossible length " + Integer.toUnsignedString(length));
+            throw new ChunkCorruptException(what + ": impossible plaintext length " + Integer.toUnsignedString(length));
         }
         return length;
     }

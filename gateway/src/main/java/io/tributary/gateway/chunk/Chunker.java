@@ -17,7 +17,8 @@ import java.util.Objects;
  * never tested. Between {@code min} and {@code avg} the mask has {@code log2(avg) + 2} bits, which
  * makes early cuts rare; from {@code avg} to {@code max} it has {@code log2(avg) - 2}, which makes
  * late cuts likely, so lengths cluster around {@code avg}. A chunk that reaches {@code max} is cut
- * there.
+ * there. With the default sizes random data averages about 73 KiB: the skipped {@code min} adds to
+ * the mean a little more than the strict mask takes away.
  *
  * <p>The hash is primed over the 64 bytes before {@code min}, so whether a position is a boundary
  * depends only on the 64 bytes before it and its distance from the chunk start. An edit therefore

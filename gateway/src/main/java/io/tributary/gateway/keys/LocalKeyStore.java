@@ -119,8 +119,8 @@ public final class LocalKeyStore implements KeyProvider {
     @Override
     public TenantKeys keys(String tenant) {
         if (tenant == null || !TENANT.matcher(tenant).matches()) {
-            throw new IllegalArgumentException("tenant name \"" + tenant + "\" is not 1 to 64 of a-z, 0-9, '.', '_', '-'"
-                    + " starting with a letter or digit");
+            throw new IllegalArgumentException("tenant name \"" + tenant + "\" must be 1 to 64 of a-z, 0-9, '.', '_'"
+                    + " and '-', starting with a letter or digit (keystore aliases ignore case)");
         }
         TenantKeys keys = cache.get(tenant);
         if (keys != null) {
@@ -166,7 +166,7 @@ public final class LocalKeyStore implements KeyProvider {
             }
             return key;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("keystore " + file + " entry " + alias + " cannot be recovered: " + e.getMessage(), e);
+            throw new IllegalStateException("keystore " + file + " entry " + alias + " cannot be recovered: " + describe(e), e);
         }
     }
 
@@ -180,7 +180,7 @@ public final class LocalKeyStore implements KeyProvider {
         } catch (IOException | GeneralSecurityException e) {
             // Keep memory in step with the file: keys that were not persisted must not be handed out.
             forget(tenant);
-            String message = "cannot persist new keys of tenant " + tenant + " to " + file + ": " + e.getMessage();
+            String message = "cannot persist new keys of tenant " + tenant + " to " + file + ": " + describe(e);
             throw new UncheckedIOException(message, e instanceof IOException io ? io : new IOException(e));
         }
         return new TenantKeys(tenant, dedupe.getEncoded(), data.getEncoded());
@@ -193,6 +193,11 @@ public final class LocalKeyStore implements KeyProvider {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot undo unsaved keys of tenant " + tenant, e);
         }
+    }
+
+    /** Some JDK errors carry no message; their type then says what went wrong. */
+    private static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static String dedupeAlias(String tenant) {
@@ -259,9 +264,9 @@ public final class LocalKeyStore implements KeyProvider {
                 throw new IOException("keystore " + file + " does not open with the password in " + passwordFile
                         + "; the two files must come from the same backup", e);
             }
-            throw new IOException("keystore " + file + " is corrupt or unreadable: " + e.getMessage(), e);
+            throw new IOException("keystore " + file + " is corrupt or unreadable: " + describe(e), e);
         } catch (GeneralSecurityException e) {
-            throw new IOException("keystore " + file + " is corrupt: " + e.getMessage(), e);
+            throw new IOException("keystore " + file + " is corrupt: " + describe(e), e);
         }
     }
 
@@ -270,7 +275,7 @@ public final class LocalKeyStore implements KeyProvider {
             try {
                 store.store(out, password);
             } catch (GeneralSecurityException e) {
-                throw new IOException("cannot encode keystore " + file + ": " + e.getMessage(), e);
+                throw new IOException("cannot encode keystore " + file + ": " + describe(e), e);
             }
         });
     }

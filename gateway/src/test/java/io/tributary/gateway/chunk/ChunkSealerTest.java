@@ -7,12 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.proto.ChunkId;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class ChunkSealerTest {
@@ -60,6 +66,31 @@ class ChunkSealerTest {
             assertEquals(small.length + ChunkSealer.OVERHEAD, sealed.length);
             assertArrayEquals(small, sealer.open(id(small), sealed));
         }
+    }
+
+    @Test
+    void layoutAndKeyDerivationAreAsDocumented() throws Exception {
+        byte[] random = TestData.random(10_000, 20);
+        ChunkId id = id(random);
+        byte[] sealed = sealer.seal(id, random, 0, random.length);
+
+        assertEquals(1, sealed[0], "version");
+        assertEquals(0, sealed[1], "flags");
+        assertEquals(random.length, ByteBuffer.wrap(sealed, 2, 4).getInt(), "plaintext length");
+
+        Mac hmac = Mac.getInstance("HmacSHA256");
+        hmac.init(new SecretKeySpec("tributary chunk sealer v1".getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+        byte[] prk = hmac.doFinal(DATA_KEY);
+        hmac.init(new SecretKeySpec(prk, "HmacSHA256"));
+        hmac.update("tributary chunk key v1".getBytes(StandardCharsets.US_ASCII));
+        hmac.update(id.toBytes());
+        byte[] key = hmac.doFinal(new byte[] {1});
+
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, sealed, 6, 12));
+        gcm.updateAAD(Arrays.copyOf(sealed, 6));
+        gcm.updateAAD(id.toBytes());
+        assertArrayEquals(random, gcm.doFinal(sealed, 18, sealed.length - 18));
     }
 
     @Test

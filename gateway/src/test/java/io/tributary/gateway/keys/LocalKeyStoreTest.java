@@ -9,11 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,14 +74,28 @@ class LocalKeyStoreTest {
     }
 
     @Test
+    void concurrentFirstRequestsAgreeOnOneSetOfKeys() throws Exception {
+        LocalKeyStore store = LocalKeyStore.openOrCreate(tmp);
+        List<Callable<TenantKeys>> requests = Collections.nCopies(8, () -> store.keys("acme"));
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            Set<TenantKeys> distinct = new HashSet<>();
+            for (Future<TenantKeys> f : pool.invokeAll(requests)) {
+                distinct.add(f.get());
+            }
+            assertEquals(1, distinct.size());
+            assertEquals(distinct.iterator().next(), LocalKeyStore.openOrCreate(tmp).keys("acme"));
+        }
+    }
+
+    @Test
     void keysAreInNamedAesEntries() throws Exception {
         LocalKeyStore.openOrCreate(tmp).keys("acme");
-        var ks = java.security.KeyStore.getInstance("PKCS12");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
         char[] password = Files.readString(tmp.resolve(LocalKeyStore.PASSWORD_FILE)).strip().toCharArray();
-        try (var in = Files.newInputStream(tmp.resolve(LocalKeyStore.KEYSTORE_FILE))) {
+        try (InputStream in = Files.newInputStream(tmp.resolve(LocalKeyStore.KEYSTORE_FILE))) {
             ks.load(in, password);
         }
-        assertEquals(List.of("acme-data", "acme-dedupe"), java.util.Collections.list(ks.aliases()).stream().sorted().toList());
+        assertEquals(List.of("acme-data", "acme-dedupe"), Collections.list(ks.aliases()).stream().sorted().toList());
         assertEquals("AES", ks.getKey("acme-data", password).getAlgorithm());
     }
 
