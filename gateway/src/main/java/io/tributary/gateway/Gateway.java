@@ -1,5 +1,6 @@
 package io.tributary.gateway;
 
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.tributary.gateway.auth.BasicAuthenticator;
@@ -10,6 +11,7 @@ import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.observe.OperatorEndpoints;
 import io.tributary.gateway.share.NamespaceStore;
 import io.tributary.gateway.share.Shares;
+import io.tributary.gateway.webdav.TransportErrors;
 import io.tributary.gateway.webdav.WebDavLimits;
 import io.tributary.gateway.webdav.WebDavService;
 
@@ -24,7 +26,6 @@ import java.util.Map;
 public final class Gateway implements AutoCloseable {
     /** The single tenant of a stand-alone gateway; enrollment assigns real tenants later. */
     public static final String DEFAULT_TENANT = "default";
-    private static final int MAX_HEADERS_BYTES = 16 * 1024;
 
     private final NamespaceStore store;
     private final WebServer shareServer;
@@ -59,7 +60,8 @@ public final class Gateway implements AutoCloseable {
                     .host(config.bindHost())
                     .port(config.sharePort())
                     .shutdownGracePeriod(Duration.ofSeconds(2))
-                    .addProtocol(Http1Config.builder().maxHeadersSize(MAX_HEADERS_BYTES).build())
+                    .addProtocol(Http1Config.builder().maxHeadersSize(WebDavLimits.HARD_MAX_HEADERS_BYTES).build())
+                    .directHandlers(d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, new TransportErrors()))
                     .routing(r -> r.register("/", webdav))
                     .build()
                     .start();

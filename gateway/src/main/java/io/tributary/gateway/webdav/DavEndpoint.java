@@ -1,5 +1,6 @@
 package io.tributary.gateway.webdav;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
@@ -23,6 +24,7 @@ final class DavEndpoint implements Handler {
     /** What the service root allows: it lists the shares and is otherwise read-only. */
     static final String SERVICE_ROOT_ALLOW = "OPTIONS, GET, HEAD, PROPFIND";
 
+    private static final Status HEADERS_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
     private static final Logger LOG = Logger.getLogger(DavEndpoint.class.getName());
 
     private final DavContext context;
@@ -73,6 +75,14 @@ final class DavEndpoint implements Handler {
     }
 
     private DavRequest resolve(ServerRequest http) {
+        long headerBytes = 0;
+        for (Header header : http.headers()) {
+            headerBytes += header.name().length() + header.values().length() + 4;
+        }
+        if (headerBytes > WebDavLimits.MAX_HEADERS_BYTES) {
+            throw DavException.of(HEADERS_TOO_LARGE, "the request headers are " + headerBytes
+                    + " bytes; the limit is " + WebDavLimits.MAX_HEADERS_BYTES);
+        }
         String authorization = http.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
         Optional<String> principal = context.authenticator().authenticate(authorization, http.remotePeer().host());
         if (principal.isEmpty()) {

@@ -10,6 +10,10 @@ package io.tributary.gateway.webdav;
 public record WebDavLimits(long maxUploadBytes, int maxXmlBodyBytes, int maxPropfindEntries) {
     /** Default bound on XML bodies: far above any real client's, far below what hurts. */
     public static final int DEFAULT_MAX_XML_BODY_BYTES = 1024 * 1024;
+    /** Largest request headers a WebDAV request may carry; larger ones get 431 with the sizes. */
+    public static final int MAX_HEADERS_BYTES = 16 * 1024;
+    /** Past this the HTTP parser itself refuses the request (400), before any handler runs. */
+    public static final int HARD_MAX_HEADERS_BYTES = 1024 * 1024;
 
     public WebDavLimits {
         if (maxUploadBytes < 0) {

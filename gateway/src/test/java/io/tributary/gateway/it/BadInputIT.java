@@ -299,6 +299,9 @@ class BadInputIT {
     private Answer assertRefusedWithoutChange(String what, Supplier<Answer> request, IntPredicate expected) {
         TreeMap<String, String> before = dav.tree("");
         Answer a = request.get();
+        String firstLine = a.body().strip().lines().findFirst().orElse("");
+        System.out.println(what.replaceAll("\\s+", " ") + " -> " + a.status() + " "
+                + firstLine.substring(0, Math.min(160, firstLine.length())));
         assertTrue(expected.test(a.status()), () -> what + " -> " + a.status() + " " + a.body());
         assertFalse(a.body().isBlank(), what + " -> " + a.status() + " with no message in the body");
         TreeMap<String, String> after = dav.tree("");

@@ -102,14 +102,15 @@ class CrashIT {
             totalAcks += load.acks.get();
             totalOverwrites += load.overwriteAcks.get();
 
+            long inFlight = names.values().stream().filter(n -> n.inFlight != null).count();
             long t1 = System.nanoTime();
             gateway = gateway.restart();
             long t2 = System.nanoTime();
             List<String> problems = verify(gateway.dav(Duration.ofSeconds(30)), load.touched, round == ROUNDS);
             long t3 = System.nanoTime();
-            System.out.printf("crash round %d: %d PUTs acknowledged (%d overwrites), %d names tracked;"
-                            + " load %d ms, restart %d ms, verify %d ms%n", round, load.acks.get(),
-                    load.overwriteAcks.get(), names.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+            System.out.printf("crash round %d: %d PUTs acknowledged (%d overwrites), %d in flight at the kill,"
+                            + " %d names tracked; load %d ms, restart %d ms, verify %d ms%n", round, load.acks.get(),
+                    load.overwriteAcks.get(), inFlight, names.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                     (t3 - t2) / 1_000_000);
             int r = round;
             assertTrue(problems.isEmpty(), () -> "after kill " + r + ":\n  " + String.join("\n  ", problems)

@@ -109,6 +109,7 @@ class DedupeIT {
             delta = counters().minus(before);
         }
         assertEquals(size, delta.logical(), "logical chunk bytes grew by the size of " + path);
+        System.out.printf("PUT %s: logical +%d, stored +%d%n", path, delta.logical(), delta.stored());
         return delta;
     }
 

@@ -90,7 +90,7 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public static GatewayProcess start(Config config) {
-        Path logFile = logDir().resolve(config.label() + "-" + SEQUENCE.incrementAndGet() + ".log");
+        Path logFile = logFile(config.label() + "-" + SEQUENCE.incrementAndGet());
         List<String> command = command(config);
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
         Process process;
@@ -174,6 +174,14 @@ public final class GatewayProcess implements AutoCloseable {
 
     public static Path targetDir() {
         return Path.of(System.getProperty("basedir", ".")).resolve("target");
+    }
+
+    /**
+     * A log file under target/it-logs, named with this test JVM's pid so that concurrent builds
+     * in the same tree do not overwrite each other's logs.
+     */
+    public static Path logFile(String name) {
+        return logDir().resolve(name + "-" + ProcessHandle.current().pid() + ".log");
     }
 
     static Path logDir() {
@@ -314,10 +322,16 @@ public final class GatewayProcess implements AutoCloseable {
         return logFile;
     }
 
-    /** The child's log so far. */
+    /** What the child printed so far (stdout and stderr), without the command line the log starts with. */
     public String log() {
         try {
-            return Files.readString(logFile, StandardCharsets.UTF_8);
+            StringBuilder out = new StringBuilder();
+            for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
+                if (!line.startsWith("# ")) {
+                    out.append(line).append('\n');
+                }
+            }
+            return out.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -377,7 +391,7 @@ public final class GatewayProcess implements AutoCloseable {
     private static void joinQuietly(Thread... threads) {
         for (Thread t : threads) {
             try {
-                t.join(Duration.ofSeconds(5));
+                t.join(Duration.ofSeconds(2));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

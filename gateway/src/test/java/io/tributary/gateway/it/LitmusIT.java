@@ -64,7 +64,7 @@ class LitmusIT {
         Command.Result result = Command.run(
                 List.of(LITMUS.toString(), gateway.shareUri().toString(), gateway.user(), gateway.password()),
                 Map.of("TESTS", suite), work, SUITE_LIMIT,
-                GatewayProcess.logDir().resolve("litmus-" + suite + ".log"));
+                GatewayProcess.logFile("litmus-" + suite));
         LitmusReport report = LitmusReport.parse(suite, result.output());
         System.out.printf("litmus %s: %d run, %d passed, %d failed, %d skipped, %d warnings (%d ms)%n", suite,
                 report.run(), report.passed(), report.failed(), report.skipped(), report.warningCount(),

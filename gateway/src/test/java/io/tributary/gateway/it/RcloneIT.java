@@ -110,7 +110,7 @@ class RcloneIT {
         cmd.addAll(List.of("--webdav-url", gateway.shareUri().toString(), "--webdav-vendor", "other",
                 "--webdav-user", gateway.user(), "--webdav-pass", obscuredPassword));
         return Command.run(cmd, Map.of("RCLONE_CONFIG", temp.resolve("rclone.conf").toString()),
-                temp, SYNC_LIMIT, GatewayProcess.logDir().resolve("rclone-" + label + ".log"));
+                temp, SYNC_LIMIT, GatewayProcess.logFile("rclone-" + label));
     }
 
     private static void assertSameTree(TreeMap<String, String> expected, TreeMap<String, String> actual,
