@@ -5,17 +5,18 @@ import io.tributary.gateway.journal.GroupSync;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.proto.ChunkId;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,41 +25,62 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Deduplicated, sealed chunks: the index (chunk id to reference count) lives in the namespace's
- * RocksDB so that reference counts change in the same atomic batch as the manifests that hold
- * them; the sealed payloads live in their own RocksDB on the SSD tier, written as blob files.
+ * Deduplicated, sealed chunks. The index (chunk id to reference count) lives in the namespace's
+ * RocksDB, so counts change in the same atomic batch as the manifests that hold them. The sealed
+ * payloads live in append-only segment files on the SSD tier, and a small RocksDB beside them,
+ * with its own log synced together with the segments, says where each chunk is.
  *
  * <p>Invariants: a chunk referenced by a committed manifest has a payload; a payload whose
- * count drops to zero is deleted unless an upload in flight has pinned it. Uploads pin every
- * chunk they dedupe against or write, so a concurrent delete cannot take a chunk from under them.
- * Reference counts change only inside {@link #applyReferences}, which the namespace calls while it
- * holds its write lock; that lock also orders {@link #unpin}.
+ * count drops to zero is deleted unless an upload or read in flight has pinned it. Uploads pin
+ * every chunk they dedupe against or write, so a concurrent delete cannot take a chunk from
+ * under them. Reference counts change only inside {@link #applyReferences}, which the namespace
+ * calls while it holds its write lock; that lock also orders {@link #unpin} and {@link #reclaim}.
  */
 public final class ChunkStore implements AutoCloseable {
     private static final int INDEX_VALUE = 8 + 4;
+    private static final System.Logger LOG = System.getLogger(ChunkStore.class.getName());
+    private static final long COMPACTION_PERIOD_SECONDS = 30;
+    /** A finished segment with at most this fraction still live is rewritten. */
+    private static final double COMPACTION_MAX_LIVE = 0.5;
 
     private final RocksDB index;
     private final ColumnFamilyHandle chunks;
-    private final RocksDB payloads;
-    private final WriteOptions payloadWrite = new WriteOptions();
+    private final SegmentStore segments;
+    private final RocksDB locations;
+    private final WriteOptions locationWrite = new WriteOptions();
     private final ChunkSealer sealer;
     private final byte[] dedupeKey;
     private final ChunkSizes sizes;
     private final GatewayMetrics metrics;
     private final GroupSync payloadSync;
     private final boolean syncPayloads;
-    /** Chunk id to the number of uploads in flight that hold it. */
+    /** Chunk id to the number of uploads and reads in flight that hold it. */
     private final Map<ChunkId, Integer> pins = new ConcurrentHashMap<>();
     /** Payloads written by uploads still in flight (not yet in the index). */
     private final Set<ChunkId> unindexed = ConcurrentHashMap.newKeySet();
+    /** Live record bytes per segment; compaction copies out of segments that are mostly dead. */
+    private final Map<Integer, AtomicLong> live = new ConcurrentHashMap<>();
+    /** Serializes moving a chunk (compaction) with deleting it (reclaim). */
+    private final Object relocation = new Object();
+    private final ScheduledExecutorService compactor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chunk-compactor");
+        t.setDaemon(true);
+        return t;
+    });
 
-    private ChunkStore(RocksDB index, ColumnFamilyHandle chunks, RocksDB payloads, ChunkSealer sealer, byte[] dedupeKey,
-                       ChunkSizes sizes, boolean syncPayloads, GatewayMetrics metrics) {
+    private ChunkStore(RocksDB index, ColumnFamilyHandle chunks, SegmentStore segments, RocksDB locations,
+                       ChunkSealer sealer, byte[] dedupeKey, ChunkSizes sizes, boolean syncPayloads,
+                       GatewayMetrics metrics) {
         this.index = index;
         this.chunks = chunks;
-        this.payloads = payloads;
+        this.segments = segments;
+        this.locations = locations;
         this.sealer = sealer;
         this.dedupeKey = dedupeKey.clone();
         this.sizes = sizes;
@@ -68,29 +90,39 @@ public final class ChunkStore implements AutoCloseable {
     }
 
     /**
-     * Opens the payload store under {@code ssdDir}; the index column family belongs to the caller's
-     * RocksDB.
+     * Opens the payload store under {@code ssdDir}; the index column family belongs to the
+     * caller's RocksDB, and {@code memtables} is the memory budget the two databases share.
      */
     public static ChunkStore open(RocksDB index, ColumnFamilyHandle chunks, Path ssdDir, WriteBufferManager memtables,
                                   ChunkSealer sealer, byte[] dedupeKey, ChunkSizes sizes, boolean syncPayloads,
                                   GatewayMetrics metrics) throws IOException {
         Files.createDirectories(ssdDir);
+        SegmentStore segments = SegmentStore.open(ssdDir.resolve("segments"));
         try (Options options = new Options()) {
             options.setCreateIfMissing(true);
-            // Sealed payloads are encrypted, so RocksDB's own compression would only cost CPU.
-            options.setCompressionType(CompressionType.NO_COMPRESSION);
-            options.setEnableBlobFiles(true);
-            options.setMinBlobSize(0);
-            options.setBlobCompressionType(CompressionType.NO_COMPRESSION);
-            options.setEnableBlobGarbageCollection(true);
-            options.setWriteBufferSize(16L << 20);
+            options.setWriteBufferSize(4L << 20);
             options.setMaxWriteBufferNumber(2);
-            options.setWriteBufferManager(memtables);
             options.setKeepLogFileNum(3);
-            RocksDB payloads = RocksDB.open(options, ssdDir.toString());
-            return new ChunkStore(index, chunks, payloads, sealer, dedupeKey, sizes, syncPayloads, metrics);
+            options.setWriteBufferManager(memtables);
+            RocksDB locations = RocksDB.open(options, ssdDir.resolve("locations").toString());
+            ChunkStore store = new ChunkStore(index, chunks, segments, locations, sealer, dedupeKey, sizes,
+                    syncPayloads, metrics);
+            store.countLiveBytes();
+            store.compactor.scheduleWithFixedDelay(store::compactInBackground, COMPACTION_PERIOD_SECONDS,
+                    COMPACTION_PERIOD_SECONDS, TimeUnit.SECONDS);
+            return store;
         } catch (RocksDBException e) {
-            throw new IOException("cannot open the chunk payload store in " + ssdDir + ": " + e.getMessage(), e);
+            segments.close();
+            throw new IOException("cannot open the chunk locations in " + ssdDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void countLiveBytes() {
+        try (RocksIterator it = locations.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                ChunkLocation loc = ChunkLocation.decode(it.value());
+                live.computeIfAbsent(loc.segment(), k -> new AtomicLong()).addAndGet(loc.recordBytes());
+            }
         }
     }
 
@@ -108,10 +140,14 @@ public final class ChunkStore implements AutoCloseable {
             return new ChunkRef(id, len);
         }
         byte[] sealed = sealer.seal(id, buf, off, len);
+        ChunkLocation loc = segments.append(id, sealed);
         try {
-            payloads.put(payloadWrite, id.toBytes(), sealed);
+            locations.put(locationWrite, id.toBytes(), loc.encode());
+            live.computeIfAbsent(loc.segment(), k -> new AtomicLong()).addAndGet(loc.recordBytes());
         } catch (RocksDBException e) {
             throw new IOException("cannot store chunk " + id + ": " + e.getMessage(), e);
+        } finally {
+            segments.settled(loc);
         }
         unindexed.add(id);
         metrics.chunksStored.inc();
@@ -135,10 +171,11 @@ public final class ChunkStore implements AutoCloseable {
     }
 
     private void flushPayloads() throws IOException {
+        segments.sync();
         try {
-            payloads.syncWal();
+            locations.syncWal();
         } catch (RocksDBException e) {
-            throw new IOException("cannot sync chunk payloads: " + e.getMessage(), e);
+            throw new IOException("cannot sync chunk locations: " + e.getMessage(), e);
         }
     }
 
@@ -152,15 +189,16 @@ public final class ChunkStore implements AutoCloseable {
 
     /**
      * Adds and removes references in {@code batch} (the namespace's atomic change); returns the
-     * chunks whose count reached zero, to pass to {@link #reclaim} once the batch is written.
+     * chunks whose count reached zero, to pass to {@link #reclaim} once the change is durable.
      * The caller holds the namespace write lock.
      */
     public List<ChunkId> applyReferences(WriteBatch batch, List<ChunkRef> added, List<ChunkRef> removed)
             throws RocksDBException {
         Map<ChunkId, long[]> counts = new HashMap<>();
         for (ChunkRef ref : added) {
-            counts.computeIfAbsent(ref.id(), this::readCount)[0]++;
-            counts.get(ref.id())[1] = ref.length();
+            long[] c = counts.computeIfAbsent(ref.id(), this::readCount);
+            c[0]++;
+            c[1] = ref.length();
         }
         for (ChunkRef ref : removed) {
             long[] c = counts.computeIfAbsent(ref.id(), this::readCount);
@@ -190,68 +228,188 @@ public final class ChunkStore implements AutoCloseable {
         }
     }
 
-    /** Deletes payloads whose count reached zero, except those pinned by an upload in flight. */
+    /**
+     * Deletes the payloads of chunks whose count reached zero, unless an upload or read in flight
+     * has pinned them or a later change referenced them again. Call it under the namespace write
+     * lock, after the change that dropped the count is durable.
+     */
     public void reclaim(List<ChunkId> zero) {
         for (ChunkId id : zero) {
             if (pins.containsKey(id)) {
-                // An upload holds it; it is indexed again when that upload commits, or reclaimed by unpin.
+                // Someone holds it: it is indexed again when that upload commits, or reclaimed by unpin.
                 unindexed.add(id);
                 continue;
             }
-            deletePayload(id);
+            try {
+                if (!indexed(id)) {
+                    deletePayload(id);
+                }
+            } catch (IOException e) {
+                // An orphan payload costs space, not correctness; the next start sweeps it.
+                LOG.log(System.Logger.Level.WARNING, "cannot check chunk " + id + " for reclaim: " + e.getMessage());
+            }
         }
     }
 
     /**
-     * Releases an upload's pins (after its commit or its failure). Payloads that ended up in no
-     * manifest are deleted. The caller holds the namespace write lock.
+     * Releases pins of an upload (after its commit or its failure) or of a read. Payloads that
+     * ended up in no manifest are deleted. The caller holds the namespace write lock.
      */
     public void unpin(List<ChunkRef> refs) {
+        List<ChunkId> released = new ArrayList<>();
         for (ChunkRef ref : refs) {
             ChunkId id = ref.id();
             Integer left = pins.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
             if (left == null && unindexed.remove(id)) {
-                try {
-                    if (!indexed(id)) {
-                        deletePayload(id);
-                    }
-                } catch (IOException e) {
-                    // Leaving an orphan payload costs space, not correctness.
-                    System.getLogger(ChunkStore.class.getName()).log(System.Logger.Level.WARNING,
-                            "cannot check chunk " + id + " for reclaim: " + e.getMessage());
-                }
+                released.add(id);
             }
         }
+        reclaim(released);
     }
 
     private void deletePayload(ChunkId id) {
-        try {
-            payloads.delete(payloadWrite, id.toBytes());
-            metrics.chunksReclaimed.inc();
-        } catch (RocksDBException e) {
-            System.getLogger(ChunkStore.class.getName()).log(System.Logger.Level.WARNING,
-                    "cannot reclaim chunk " + id + ": " + e.getMessage());
+        synchronized (relocation) {
+            try {
+                byte[] value = locations.get(id.toBytes());
+                if (value == null) {
+                    return;
+                }
+                locations.delete(locationWrite, id.toBytes());
+                ChunkLocation loc = ChunkLocation.decode(value);
+                AtomicLong bytes = live.get(loc.segment());
+                if (bytes != null) {
+                    bytes.addAndGet(-loc.recordBytes());
+                }
+                metrics.chunksReclaimed.inc();
+            } catch (RocksDBException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot reclaim chunk " + id + ": " + e.getMessage());
+            }
         }
     }
 
     /** The plaintext of a chunk, verified against its id. */
     public byte[] read(ChunkId id) throws IOException {
-        byte[] sealed;
+        // A compaction may move the chunk between the lookup and the read: then look again.
+        for (int attempt = 0; ; attempt++) {
+            byte[] value;
+            try {
+                value = locations.get(id.toBytes());
+            } catch (RocksDBException e) {
+                throw new IOException("cannot look up chunk " + id + ": " + e.getMessage(), e);
+            }
+            if (value == null) {
+                throw new IOException("chunk " + id + " is missing from the chunk store");
+            }
+            try {
+                return sealer.open(id, segments.read(id, ChunkLocation.decode(value)));
+            } catch (ClosedChannelException e) {
+                if (attempt >= 3) {
+                    throw new IOException("chunk " + id + " kept moving while being read", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes payloads that no manifest references, such as those of uploads cut off by a crash.
+     * Runs after recovery, before the front-ends start; returns how many it deleted.
+     */
+    public long sweepUnreferenced() throws IOException {
+        List<ChunkId> orphans = new ArrayList<>();
+        try (RocksIterator it = locations.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                ChunkId id = ChunkId.of(it.key());
+                if (!pins.containsKey(id) && !indexed(id)) {
+                    orphans.add(id);
+                }
+            }
+        }
+        orphans.forEach(this::deletePayload);
+        return orphans.size();
+    }
+
+    /**
+     * Copies the live chunks out of finished segments whose live fraction is at most
+     * {@code maxLiveFraction}, then deletes those segments. Safe beside uploads, reads and
+     * reclaims; returns the bytes given back to the file system.
+     */
+    public long compact(double maxLiveFraction) throws IOException {
+        long freed = 0;
+        for (int segment : segments.segments()) {
+            if (!segments.finished(segment)) {
+                continue;
+            }
+            long size = segments.size(segment);
+            AtomicLong liveBytes = live.get(segment);
+            long liveNow = liveBytes == null ? 0 : liveBytes.get();
+            if (size > 0 && liveNow > maxLiveFraction * size) {
+                continue;
+            }
+            if (liveNow > 0) {
+                // The locations say which records are live; the file itself may have holes after a crash.
+                for (Map.Entry<ChunkId, ChunkLocation> e : locatedIn(segment).entrySet()) {
+                    relocate(e.getKey(), e.getValue());
+                }
+                // The new copies and their locations must be on disk before the old copies go.
+                flushPayloads();
+            }
+            segments.delete(segment);
+            live.remove(segment);
+            freed += size;
+        }
+        return freed;
+    }
+
+    private void compactInBackground() {
         try {
-            sealed = payloads.get(id.toBytes());
-        } catch (RocksDBException e) {
-            throw new IOException("cannot read chunk " + id + ": " + e.getMessage(), e);
+            long freed = compact(COMPACTION_MAX_LIVE);
+            if (freed > 0) {
+                LOG.log(System.Logger.Level.INFO, "compaction gave back " + freed + " bytes of chunk segments");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "chunk compaction failed; will try again: " + e.getMessage());
         }
-        if (sealed == null) {
-            throw new IOException("chunk " + id + " is missing from the chunk store");
+    }
+
+    private Map<ChunkId, ChunkLocation> locatedIn(int segment) {
+        Map<ChunkId, ChunkLocation> out = new HashMap<>();
+        try (RocksIterator it = locations.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                ChunkLocation loc = ChunkLocation.decode(it.value());
+                if (loc.segment() == segment) {
+                    out.put(ChunkId.of(it.key()), loc);
+                }
+            }
         }
-        return sealer.open(id, sealed);
+        return out;
+    }
+
+    private void relocate(ChunkId id, ChunkLocation from) {
+        synchronized (relocation) {
+            try {
+                byte[] value = locations.get(id.toBytes());
+                if (value == null || !ChunkLocation.decode(value).equals(from)) {
+                    return; // dead, or a newer copy exists elsewhere
+                }
+                ChunkLocation to = segments.append(id, segments.read(id, from));
+                try {
+                    locations.put(locationWrite, id.toBytes(), to.encode());
+                    live.computeIfAbsent(to.segment(), k -> new AtomicLong()).addAndGet(to.recordBytes());
+                    live.computeIfAbsent(from.segment(), k -> new AtomicLong()).addAndGet(-from.recordBytes());
+                } finally {
+                    segments.settled(to);
+                }
+            } catch (IOException | RocksDBException e) {
+                throw new IllegalStateException("cannot move chunk " + id + " out of segment " + from.segment()
+                        + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** Number of chunks with a reference; scans the index, so for tests and tools, not hot paths. */
     public long countIndexedChunks() {
         long n = 0;
-        try (org.rocksdb.RocksIterator it = index.newIterator(chunks)) {
+        try (RocksIterator it = index.newIterator(chunks)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 n++;
             }
@@ -259,15 +417,35 @@ public final class ChunkStore implements AutoCloseable {
         return n;
     }
 
+    /** Bytes the segment files take on disk. */
+    public long segmentBytes() throws IOException {
+        long total = 0;
+        for (int segment : segments.segments()) {
+            total += segments.size(segment);
+        }
+        return total;
+    }
+
     @Override
     public void close() {
-        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-            payloads.flush(flush);
-        } catch (RocksDBException e) {
-            System.getLogger(ChunkStore.class.getName()).log(System.Logger.Level.WARNING,
-                    "flush of chunk payloads on close failed: " + e.getMessage());
+        // No interrupt: let a compaction in progress finish its copy.
+        compactor.shutdown();
+        try {
+            compactor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        payloads.close();
-        payloadWrite.close();
+        try {
+            segments.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the segments failed: " + e.getMessage());
+        }
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            locations.flush(flush);
+        } catch (RocksDBException e) {
+            LOG.log(System.Logger.Level.WARNING, "flush of chunk locations on close failed: " + e.getMessage());
+        }
+        locations.close();
+        locationWrite.close();
     }
 }

@@ -87,6 +87,10 @@ public final class NamespaceStore implements AutoCloseable {
             Map<String, Long> roots = new LinkedHashMap<>();
             NamespaceStore store = new NamespaceStore(db, journal, chunks, roots, clock, cache, memtables);
             store.recover(shareNames);
+            long orphans = chunks.sweepUnreferenced();
+            if (orphans > 0) {
+                LOG.log(System.Logger.Level.INFO, "deleted " + orphans + " chunk payloads no file refers to (uploads cut off by a stop)");
+            }
             return store;
         } catch (RocksDBException e) {
             closeQuietly(chunks, journal, db, memtables, cache);
@@ -186,15 +190,15 @@ public final class NamespaceStore implements AutoCloseable {
      */
     Committed commit(LongFunction<Change> build, List<ChunkRef> pinned) {
         Committed result;
+        List<ChunkId> zero;
         lock.writeLock().lock();
         try {
             Change change = build.apply(nextNodeId);
             try (WriteBatch batch = new WriteBatch()) {
                 ChangeApplier.Effects fx = applier.apply(change, batch);   // throws if the change is refused
                 long index = journal.append(change);
-                List<ChunkId> zero = finish(index, batch, fx);
+                zero = finish(index, batch, fx);
                 db.write(batch);
-                chunks.reclaim(zero);
                 result = new Committed(fx.target, fx.replaced);
             } finally {
                 chunks.unpin(pinned);
@@ -205,6 +209,16 @@ public final class NamespaceStore implements AutoCloseable {
             lock.writeLock().unlock();
         }
         journal.sync();
+        if (!zero.isEmpty()) {
+            // Only now is the change that dropped these chunks durable; before, a power cut could
+            // bring back a file whose chunks were already gone.
+            lock.writeLock().lock();
+            try {
+                chunks.reclaim(zero);
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
         return result;
     }
 
