@@ -96,8 +96,15 @@ public final class ChunkStore implements AutoCloseable {
     public static ChunkStore open(RocksDB index, ColumnFamilyHandle chunks, Path ssdDir, WriteBufferManager memtables,
                                   ChunkSealer sealer, byte[] dedupeKey, ChunkSizes sizes, boolean syncPayloads,
                                   GatewayMetrics metrics) throws IOException {
+        return open(index, chunks, ssdDir, memtables, sealer, dedupeKey, sizes, syncPayloads, metrics,
+                SegmentStore.MAX_SEGMENT_BYTES);
+    }
+
+    static ChunkStore open(RocksDB index, ColumnFamilyHandle chunks, Path ssdDir, WriteBufferManager memtables,
+                           ChunkSealer sealer, byte[] dedupeKey, ChunkSizes sizes, boolean syncPayloads,
+                           GatewayMetrics metrics, long segmentBytes) throws IOException {
         Files.createDirectories(ssdDir);
-        SegmentStore segments = SegmentStore.open(ssdDir.resolve("segments"));
+        SegmentStore segments = SegmentStore.open(ssdDir.resolve("segments"), segmentBytes);
         try (Options options = new Options()) {
             options.setCreateIfMissing(true);
             options.setWriteBufferSize(4L << 20);

@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
  * Sealed chunk payloads in append-only segment files on the SSD tier. A record is a small header
  * (magic, length, chunk id) and the sealed bytes; its location is (segment, offset, length).
  * Space is reserved under a lock and written outside it, so appends of many uploads proceed at
- * once; the newest segment rolls at {@link #MAX_SEGMENT_BYTES}. Space comes back when a segment
+ * once; the newest segment rolls at a size limit ({@link #MAX_SEGMENT_BYTES} by default). Space comes back when a segment
  * is deleted, after {@link ChunkStore} copied its live records elsewhere.
  *
  * <p>Payloads never pass through a database log: written once here, then synced in groups.
@@ -36,6 +36,7 @@ final class SegmentStore implements AutoCloseable {
     private static final int MAGIC = 0x54524231; // "TRB1"
 
     private final Path dir;
+    private final long maxSegmentBytes;
     private final Map<Integer, AsynchronousFileChannel> channels = new ConcurrentHashMap<>();
     private final Object appendLock = new Object();
     private int current;
@@ -45,13 +46,14 @@ final class SegmentStore implements AutoCloseable {
     /** Appends per segment whose location is not yet recorded. Guarded by appendLock. */
     private final Map<Integer, Integer> unsettled = new java.util.HashMap<>();
 
-    private SegmentStore(Path dir) {
+    private SegmentStore(Path dir, long maxSegmentBytes) {
         this.dir = dir;
+        this.maxSegmentBytes = maxSegmentBytes;
     }
 
-    static SegmentStore open(Path dir) throws IOException {
+    static SegmentStore open(Path dir, long maxSegmentBytes) throws IOException {
         Files.createDirectories(dir);
-        SegmentStore store = new SegmentStore(dir);
+        SegmentStore store = new SegmentStore(dir, maxSegmentBytes);
         int newest = 0;
         for (int segment : store.segments()) {
             newest = Math.max(newest, segment);
@@ -98,7 +100,7 @@ final class SegmentStore implements AutoCloseable {
         long offset;
         AsynchronousFileChannel channel;
         synchronized (appendLock) {
-            if (currentSize > 0 && currentSize + record.remaining() > MAX_SEGMENT_BYTES) {
+            if (currentSize > 0 && currentSize + record.remaining() > maxSegmentBytes) {
                 roll(current + 1);
             }
             segment = current;
