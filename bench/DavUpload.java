@@ -23,12 +23,14 @@
 // and source compilation are not counted. With --watch-pid (the server's
 // pid), the same window also yields the server's CPU time (the pid and its
 // descendants, from /proc/PID/stat) and the machine's busy CPU time (from
-// /proc/stat); what is left after subtracting client and server is CPU used by
-// anything else on the machine, which the caller uses to reject disturbed runs.
+// /proc/stat); what is left after subtracting client, server and kernel
+// threads (write-back, journal and softirq threads, mostly working for the
+// server) is CPU used by other processes, which the caller uses to reject runs
+// disturbed by other load on the machine.
 // The last stdout line is
 //   DAVUPLOAD label=.. files=.. dirs=.. bytes=.. mkcol_s=.. put_s=.. wall_s=..
 //             files_per_s=.. mb_per_s=.. client_cpu_s=.. verified=..
-//             [server_cpu_s=.. machine_busy_s=.. other_cpu_s=..]
+//             [server_cpu_s=.. machine_busy_s=.. kernel_threads_s=.. other_cpu_s=..]
 //
 // The HTTP/1.1 client is written directly on SocketChannel: it is small, adds
 // no per-request allocation beyond the request head, and treats all servers
@@ -123,6 +125,7 @@ public class DavUpload {
         // ---- timed part -------------------------------------------------------
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long busy0 = watchPid > 0 ? machineBusyTicks() : 0;
+        long kernel0 = watchPid > 0 ? kernelThreadTicks() : 0;
         long server0 = watchPid > 0 ? treeTicks(watchPid) : 0;
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
@@ -165,6 +168,7 @@ public class DavUpload {
         long t2 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
         long server1 = watchPid > 0 ? treeTicks(watchPid) : 0;
+        long kernel1 = watchPid > 0 ? kernelThreadTicks() : 0;
         long busy1 = watchPid > 0 ? machineBusyTicks() : 0;
 
         // ---- verification (not timed) --------------------------------------
@@ -180,8 +184,10 @@ public class DavUpload {
                 files.size() / wallS, totalBytes / 1e6 / wallS, clientCpu, verified);
         if (watchPid > 0) {
             double server = (server1 - server0) / clkTck, busy = (busy1 - busy0) / clkTck;
-            line += String.format(Locale.ROOT, " server_cpu_s=%.2f machine_busy_s=%.2f other_cpu_s=%.2f",
-                    server, busy, Math.max(0, busy - server - clientCpu));
+            double kernel = (kernel1 - kernel0) / clkTck;
+            line += String.format(Locale.ROOT,
+                    " server_cpu_s=%.2f machine_busy_s=%.2f kernel_threads_s=%.2f other_cpu_s=%.2f",
+                    server, busy, kernel, Math.max(0, busy - server - clientCpu - kernel));
         }
         System.out.println(line);
     }
@@ -487,6 +493,26 @@ public class DavUpload {
         long busy = 0;
         for (int i : new int[] {1, 2, 3, 6, 7, 8}) busy += i < f.length ? Long.parseLong(f[i]) : 0;
         return busy;
+    }
+
+    /** utime+stime of all kernel threads (kthreadd and its children), in clock ticks. */
+    static long kernelThreadTicks() throws IOException {
+        long total = 0;
+        try (var procs = Files.newDirectoryStream(Path.of("/proc"),
+                p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path p : procs) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (p.getFileName().toString().equals("2") || f[1].equals("2")) {
+                        total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return total;
     }
 
     /** utime+stime of pid and its descendants, in clock ticks. */

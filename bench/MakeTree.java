@@ -40,8 +40,8 @@ public class MakeTree {
     static long files, bytes, dirs;
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2 || !(args[0].equals("mixed") || args[0].equals("small"))) {
-            System.err.println("usage: java MakeTree.java mixed|small DIR");
+        if (args.length != 2 || !(args[0].equals("mixed") || args[0].equals("small") || args[0].equals("warmup"))) {
+            System.err.println("usage: java MakeTree.java mixed|small|warmup DIR");
             System.exit(2);
         }
         Path root = Path.of(args[1]);
@@ -55,7 +55,11 @@ public class MakeTree {
         }
         Files.createDirectories(root);
         long t0 = System.nanoTime();
-        if (args[0].equals("mixed")) mixed(root); else small(root);
+        switch (args[0]) {
+            case "mixed" -> mixed(root);
+            case "small" -> small(root);
+            default -> warmup(root);
+        }
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.printf("MakeTree %s %s files=%d dirs=%d bytes=%d (%.1f MiB) in %.1f s%n",
                 args[0], root, files, dirs, bytes, bytes / (double) MIB, s);
@@ -108,6 +112,26 @@ public class MakeTree {
             Path d = dir(root.resolve(String.format("copies/small/c%02d", i / 100)));
             copy(from, d.resolve(name("copy-of-f", src, k)));
         }
+    }
+
+    /**
+     * About 250 MB shaped like the mixed tree but with other content, uploaded untimed first so
+     * that a JIT-compiled server is measured warm, as it would be after minutes of service.
+     */
+    static void warmup(Path root) throws IOException {
+        SplittableRandom sizes = new SplittableRandom(0x5EED_0002L);
+        for (int i = 0; i < 3000; i++) {
+            Path d = dir(root.resolve(String.format("w%02d", i / 100)));
+            Kind k = kindFor(i);
+            write(d.resolve(name("w", i, k)), 50_000_000L + i, 1024 + sizes.nextLong(15 * 1024 + 1), k);
+        }
+        for (int i = 0; i < 30; i++) {
+            Kind k = kindFor(i);
+            write(dir(root.resolve("wm")).resolve(name("wdoc", i, k)), 51_000_000L + i, 512 * KIB + sizes.nextLong(3 * MIB), k);
+        }
+        write(dir(root.resolve("wl")).resolve("warm.log"), 52_000_000L, 48 * MIB, Kind.TEXT);
+        write(root.resolve("wl/warm.img"), 52_000_001L, 64 * MIB, Kind.RANDOM);
+        write(root.resolve("wl/warm.pst"), 52_000_002L, 48 * MIB, Kind.MIXED);
     }
 
     static void small(Path root) throws IOException {

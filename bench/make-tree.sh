@@ -8,6 +8,7 @@
 #                                    1-16 KiB, 100 of 0.5-4 MiB, 4 of 64-200 MiB,
 #                                    2,012 duplicates), text-like and random
 #   bench/make-tree.sh --small DIR   5,000 files of 4 KiB in 50 directories
+#   bench/make-tree.sh --warmup DIR  ~250 MB of other content, uploaded untimed first
 #
 # DIR must not exist or be empty.
 set -euo pipefail
@@ -16,12 +17,12 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 kind=mixed
-if [[ ${1:-} == --small ]]; then
-    kind=small
+if [[ ${1:-} == --small || ${1:-} == --warmup ]]; then
+    kind=${1#--}
     shift
 fi
 if [[ $# -ne 1 ]]; then
-    echo "usage: $0 [--small] DIR" >&2
+    echo "usage: $0 [--small|--warmup] DIR" >&2
     exit 2
 fi
 

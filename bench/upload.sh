@@ -36,7 +36,7 @@
 #   server's write-back does not land on the next one. The machine is shared,
 #   so no run starts while a Maven build is running or while other processes
 #   use more than QUIET_PCT % of the CPUs; the client also reports how much CPU
-#   anything other than client and server used during its timed part, and a
+#   anything but client, server and kernel threads used during its timed part; a
 #   run with more than OTHER_MAX CPUs of such load (or a Maven build) is
 #   repeated, up to ATTEMPTS times, after which the least disturbed attempt is
 #   kept and flagged with * in the table.
@@ -44,6 +44,8 @@
 # Usage
 #   bench/upload.sh                       # all four servers, REPEAT=1
 #   REPEAT=3 SERVERS="rclone nginx" bench/upload.sh
+#   On a shared or virtual machine single runs can differ by a quarter or more;
+#   use REPEAT=3 or more for figures that get published.
 # Environment
 #   REPEAT          runs per server and tree, median reported (default 1)
 #   SERVERS         subset of "tributary-fsync tributary-os rclone nginx"
@@ -51,9 +53,11 @@
 #   TREE_DIR        mixed tree to upload; generated there if missing (default $WORK/tree)
 #   SMALL_TREE_DIR  small-files tree; generated there if missing (default $WORK/small-tree)
 #   CONNECTIONS     concurrent PUT connections (default 8)
+#   WARMUP=0        skip the untimed warm-up upload of WARMUP_TREE_DIR (~250 MB of other
+#                   content, default $WORK/warmup-tree) that every server gets first
 #   BUILD=1         run the Maven build even if the gateway jar exists
 #   GATEWAY_ARGS    extra gateway arguments (default "--bind 127.0.0.1")
-#   QUIET_PCT, QUIET_WAIT, OTHER_MAX, ATTEMPTS   see Fairness (10 %, 900 s, 0.10, 4)
+#   QUIET_PCT, QUIET_WAIT, OTHER_MAX, ATTEMPTS   see Fairness (10 %, 600 s, 0.10, 3)
 #   CLIENT_JAVA_OPTS  client JVM options (default: C1 only, serial GC, 256 MiB heap)
 # The Markdown result is printed on stdout and saved in $WORK/upload-results.md;
 # progress and logs go to stderr and $WORK/run/.
@@ -69,6 +73,8 @@ SERVERS=${SERVERS:-"tributary-fsync tributary-os rclone nginx"}
 WORK=${WORK:-$here/work}
 TREE_DIR=${TREE_DIR:-$WORK/tree}
 SMALL_TREE_DIR=${SMALL_TREE_DIR:-$WORK/small-tree}
+WARMUP=${WARMUP:-1}
+WARMUP_TREE_DIR=${WARMUP_TREE_DIR:-$WORK/warmup-tree}
 CONNECTIONS=${CONNECTIONS:-8}
 BUILD=${BUILD:-0}
 GATEWAY_ARGS=${GATEWAY_ARGS:-"--bind 127.0.0.1"}
@@ -76,10 +82,10 @@ START_TIMEOUT=${START_TIMEOUT:-120}      # s, server start-up
 CLIENT_TIMEOUT=${CLIENT_TIMEOUT:-1800}   # s, one client run
 SETTLE_TIMEOUT=${SETTLE_TIMEOUT:-30}     # s, waiting for a server to go idle
 MAVEN_WAIT=${MAVEN_WAIT:-2400}           # s, waiting for someone else's Maven build
-QUIET_WAIT=${QUIET_WAIT:-900}            # s, waiting for other load to drop before a run
+QUIET_WAIT=${QUIET_WAIT:-600}            # s, waiting for other load to drop before a run
 QUIET_PCT=${QUIET_PCT:-10}               # %, "quiet" = machine CPU use below this
 OTHER_MAX=${OTHER_MAX:-0.10}             # CPUs, other load tolerated during a run
-ATTEMPTS=${ATTEMPTS:-4}                  # tries per run before accepting a disturbed one
+ATTEMPTS=${ATTEMPTS:-3}                  # tries per run before accepting a disturbed one
 CLIENT_JAVA_OPTS=${CLIENT_JAVA_OPTS:-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m"}
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-1200}     # s, our own Maven build
 
@@ -89,7 +95,7 @@ GATEWAY_JAR=$repo/gateway/target/tributary-gateway-0.1.0-SNAPSHOT.jar
 GATEWAY_LIB=$repo/gateway/target/lib
 GATEWAY_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true -Xmx256m)
+    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true -Xmx160m -Xmn48m -XX:+UseSerialGC)
 CLK_TCK=$(getconf CLK_TCK)
 
 log() { echo "[upload.sh $(date +%T)] $*" >&2; }
@@ -224,8 +230,12 @@ wait_for_port() {
 
 start_tributary() {   # durability run_dir data_dir
     local durability=$1 run=$2 data=$3 deadline port
+    if [[ $(stat -c %Y "$GATEWAY_JAR") != "$gateway_jar_mtime" ]]; then
+        log "WARNING: the gateway jar was rebuilt since the benchmark started"
+        gateway_rebuilt=1
+    fi
     # shellcheck disable=SC2086  # GATEWAY_ARGS is a list of words
-    "$java" "${GATEWAY_JVM_FLAGS[@]}" -cp "$GATEWAY_JAR:$GATEWAY_LIB/*" io.tributary.gateway.cli.Main gateway \
+    MALLOC_ARENA_MAX=2 "$java" "${GATEWAY_JVM_FLAGS[@]}" -cp "$GATEWAY_JAR:$GATEWAY_LIB/*" io.tributary.gateway.cli.Main gateway \
         --data "$data" --share-port 0 --http-port 0 --local-user "$BENCH_USER:$BENCH_PASS" \
         --durability "$durability" $GATEWAY_ARGS >"$run/server.out" 2>"$run/server.err" &
     SERVER_PID=$!
@@ -340,6 +350,20 @@ wait_for_quiet() {
     done
 }
 
+# warm_up server run: an untimed upload of other content into warmup/, so that servers
+# that compile at run time (the JVM's JIT) are measured as they run after minutes of
+# service, not while compiling. Every server gets the same warm-up.
+warm_up() {
+    local server=$1 run=$2
+    log "$server: warm-up upload of $WARMUP_TREE_DIR (untimed)"
+    curl -s -o /dev/null -u "$BENCH_USER:$BENCH_PASS" -X MKCOL "${SERVER_URL}warmup/"
+    # shellcheck disable=SC2086
+    timeout "$CLIENT_TIMEOUT" "$java" $CLIENT_JAVA_OPTS "$here/DavUpload.java" --url "${SERVER_URL}warmup/" \
+        --user "$BENCH_USER" --pass "$BENCH_PASS" --tree "$WARMUP_TREE_DIR" --connections "$CONNECTIONS" \
+        --label "$server-warmup" >"$run/warmup.out" 2>"$run/warmup.err" \
+        || { log "$server: warm-up upload failed"; tail -5 "$run/warmup.err" >&2; return 1; }
+}
+
 # run_once server kind(tree|small) rep; appends one line to $results
 # A run is disturbed if a Maven build ran meanwhile or other processes used more
 # than OTHER_MAX (fraction of one CPU, averaged over the timed part); disturbed
@@ -363,6 +387,10 @@ run_once() {
             nginx) start_nginx "$run" "$data" ;;
         esac
         settle "$SERVER_PID" >/dev/null || log "$server did not go idle after start-up"
+        if ((WARMUP)); then
+            warm_up "$server" "$run"
+            settle "$SERVER_PID" >/dev/null || log "$server did not go idle after the warm-up"
+        fi
         wait_for_quiet
 
         # note any Maven build that starts while we measure
@@ -377,7 +405,11 @@ run_once() {
         timeout "$CLIENT_TIMEOUT" "$java" $CLIENT_JAVA_OPTS "$here/DavUpload.java" --url "$SERVER_URL" \
             --user "$BENCH_USER" --pass "$BENCH_PASS" --tree "$tree" --connections "$CONNECTIONS" \
             --label "$server-$kind" --watch-pid "$SERVER_PID" --clk-tck "$CLK_TCK" \
-            >"$run/client.out" 2>"$run/client.err" || rc=$?
+            >"$run/client.out" 2>"$run/client.err" &
+        local client=$!   # in the background, so that a signal interrupts the wait below
+        started_pids+=("$client")
+        wait "$client" || rc=$?
+        forget_pid "$client"
         cpu1=$(cpu_ticks "$SERVER_PID")
         settle_s=$(settle "$SERVER_PID") || log "$server did not go idle within ${SETTLE_TIMEOUT}s after upload"
         cpu2=$(cpu_ticks "$SERVER_PID")
@@ -398,7 +430,7 @@ run_once() {
         fi
         line=$(grep '^DAVUPLOAD ' "$run/client.out" | tail -n 1)
         [[ -n $line ]] || die "no result line from the client; see $run/client.out"
-        stored_mb=$(du -sb "$data" | awk '{ printf "%.1f", $1 / 1e6 }')
+        stored_mb=$(du -s -B1 "$data" | awk '{ printf "%.1f", $1 / 1e6 }')
         rm -rf "$data"
         sync
 
@@ -458,6 +490,17 @@ if [[ " $SERVERS " == *" tributary-"* ]]; then
     fi
     [[ -f $GATEWAY_JAR ]] || die "gateway jar missing: $GATEWAY_JAR"
 fi
+gateway_version=
+gateway_jar_mtime=
+gateway_rebuilt=0
+if [[ " $SERVERS " == *" tributary-"* ]]; then
+    gateway_jar_mtime=$(stat -c %Y "$GATEWAY_JAR")
+    gateway_version="commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    if [[ -n $(git -C "$repo" status --porcelain -- gateway 2>/dev/null) ]]; then
+        gateway_version+=" plus uncommitted changes"
+    fi
+    gateway_version+=", jar built $(date -u -d "@$gateway_jar_mtime" '+%Y-%m-%d %H:%M UTC')"
+fi
 if [[ " $SERVERS " == *" rclone "* ]]; then command -v rclone >/dev/null || die "rclone not installed"; fi
 if [[ " $SERVERS " == *" nginx "* ]]; then command -v nginx >/dev/null || die "nginx not installed"; fi
 
@@ -469,19 +512,22 @@ ensure_tree() {   # dir kind
     fi
     log "generating $kind tree in $dir"
     rm -rf "$dir.partial"
-    if [[ $kind == small ]]; then
-        "$here/make-tree.sh" --small "$dir.partial" >&2
-    else
+    if [[ $kind == mixed ]]; then
         "$here/make-tree.sh" "$dir.partial" >&2
+    else
+        "$here/make-tree.sh" "--$kind" "$dir.partial" >&2
     fi
     rm -rf "$dir"
     mv "$dir.partial" "$dir"
 }
 ensure_tree "$TREE_DIR" mixed
 ensure_tree "$SMALL_TREE_DIR" small
+if ((WARMUP)); then
+    ensure_tree "$WARMUP_TREE_DIR" warmup
+fi
 
 log "reading both trees once so every server gets them from the page cache"
-find "$TREE_DIR" "$SMALL_TREE_DIR" -type f -print0 | xargs -0 cat >/dev/null
+find "$TREE_DIR" "$SMALL_TREE_DIR" $( ((WARMUP)) && echo "$WARMUP_TREE_DIR") -type f -print0 | xargs -0 cat >/dev/null
 
 rm -f "$results"
 rm -rf "$WORK/run"
@@ -524,6 +570,9 @@ report() {
         "load average before: $load_before"
     echo "- Software: $("$java" -version 2>&1 | head -n 1 | sed 's/"//g')," \
         "$(rclone version 2>/dev/null | head -n 1), $(nginx -v 2>&1 | sed 's/.*: //')"
+    if [[ -n $gateway_version ]]; then
+        echo "- Gateway: $gateway_version$( ((gateway_rebuilt)) && echo ' (REBUILT during the benchmark)')"
+    fi
     echo "- Tree: $tree_files files in $tree_dirs directories, $tree_bytes MB (mixed sizes 1 KiB-200 MiB," \
         "text-like and random, with duplicates); small: $small_files files of 4 KiB, $small_bytes MB"
     echo "- Client: bench/DavUpload.java, MKCOL parents first, then PUT over $CONNECTIONS persistent" \
@@ -552,7 +601,7 @@ report() {
     echo
     echo "Details (medians; tree = mixed tree run, small = small-files run):"
     echo
-    echo "| server | tree wall s | tree server CPU during / after upload s | idle after s | tree data dir MB | small wall s | small server CPU s | small peak RSS MiB | other load CPU s (tree / small) |"
+    echo "| server | tree wall s | tree server CPU during / after upload s | idle after s | tree data on disk MB | small wall s | small server CPU s | small peak RSS MiB | other load CPU s (tree / small) |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for s in $SERVERS; do
         printf '| %s | %s | %s / %s | %s | %s | %s | %s | %s | %s / %s |\n' "$s" \
@@ -567,10 +616,11 @@ report() {
         "from the start of the upload until the server was idle again. Client CPU = CPU time of the" \
         "client during its timed phases. Peak RSS = VmHWM (nginx: summed over master + workers)." \
         "rclone and nginx do not fsync; tributary-fsync acknowledges a PUT after fsync," \
-        "tributary-os leaves flushing to the OS. The data dir size shows what each server kept on disk" \
-        "(the gateway stores deduplicated, compressed, encrypted chunks plus its journal)." \
+        "tributary-os leaves flushing to the OS. Data on disk = blocks allocated in the data directory" \
+        "after the upload (the gateway keeps deduplicated, compressed, encrypted chunks, its index and" \
+        "its journal; the others keep plain copies)." \
         "nginx checks a {PLAIN} password file entry. Other load = CPU used by anything but client and" \
-        "server on the machine during the timed part (kernel write-back included)."
+        "server (and kernel threads) on the machine during the timed part."
     if grep -q $'\tnoisy$' "$results"; then
         echo
         echo "\\* Some runs of this server stayed disturbed by other load on the machine (more than" \
