@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /** A running gateway: storage opened and recovered, the share and operator ports listening. */
 public final class Gateway implements AutoCloseable {
@@ -93,6 +94,16 @@ public final class Gateway implements AutoCloseable {
 
     public int httpPort() {
         return operatorServer.port();
+    }
+
+    /** Serves until the process is told to stop (SIGTERM, Ctrl-C), then closes cleanly. */
+    public void serveUntilStopped() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            stopped.countDown();
+        }, "gateway-shutdown"));
+        stopped.await();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.journal.Durability;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code tributary gateway}: runs a branch gateway until it is stopped. */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
@@ -28,11 +28,8 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
     String bind;
 
-    @Option(names = "--share-port", defaultValue = "8080", description = "WebDAV port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
-    int sharePort;
-
-    @Option(names = "--http-port", defaultValue = "8081", description = "Health and metrics port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
-    int httpPort;
+    @Mixin
+    ListenPorts ports;
 
     @Option(names = "--share", paramLabel = "NAME", description = "A share to serve (repeatable). Default: share.")
     List<String> shares = new ArrayList<>();
@@ -61,18 +58,13 @@ public final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GatewayConfig config = config();
         Gateway gateway = Gateway.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "gateway-shutdown"));
         for (String share : config.shares()) {
             System.out.println("share " + share + ": http://" + config.bindHost() + ":" + gateway.sharePort() + "/" + share + "/");
         }
         System.out.println("health and metrics: http://" + config.bindHost() + ":" + gateway.httpPort() + "/health /metrics");
         System.out.println("tributary gateway ready share-port=" + gateway.sharePort() + " http-port=" + gateway.httpPort());
         System.out.flush();
-        stopped.await();
+        gateway.serveUntilStopped();
         return 0;
     }
 
@@ -85,7 +77,7 @@ public final class GatewayCommand implements Callable<Integer> {
             }
             users.put(user.substring(0, colon), user.substring(colon + 1));
         }
-        return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, sharePort, httpPort,
+        return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
                 ChunkSizes.parse(chunkSizes), compressionLevel);
     }

@@ -5,6 +5,7 @@ import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.journal.Durability;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code tributary up}: a gateway on embedded defaults under {@code ./var}, with a local user whose
@@ -29,25 +29,17 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--var", defaultValue = "var", description = "Where everything lives. Default: ${DEFAULT-VALUE}.")
     Path var;
 
-    @Option(names = "--share-port", defaultValue = "8080", description = "WebDAV port. Default: ${DEFAULT-VALUE}.")
-    int sharePort;
-
-    @Option(names = "--http-port", defaultValue = "8081", description = "Health and metrics port. Default: ${DEFAULT-VALUE}.")
-    int httpPort;
+    @Mixin
+    ListenPorts ports;
 
     @Override
     public Integer call() throws Exception {
         String password = password(var.resolve("credentials"));
         Path data = var.resolve("gateway");
-        GatewayConfig config = new GatewayConfig(data, data.resolve("ssd"), "127.0.0.1", sharePort, httpPort,
+        GatewayConfig config = new GatewayConfig(data, data.resolve("ssd"), "127.0.0.1", ports.sharePort, ports.httpPort,
                 List.of("share"), Map.of(USER, password), Durability.FSYNC, GatewayConfig.DEFAULT_MAX_UPLOAD,
                 ChunkSizes.DEFAULT, GatewayConfig.DEFAULT_ZSTD_LEVEL);
         Gateway gateway = Gateway.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "gateway-shutdown"));
         String url = "http://127.0.0.1:" + gateway.sharePort() + "/share/";
         System.out.println();
         System.out.println("Tributary is up (data in " + var.toAbsolutePath() + ").");
@@ -61,7 +53,7 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         System.out.println("          Linux:  gio mount dav://" + USER + "@127.0.0.1:" + gateway.sharePort() + "/share/");
         System.out.println("Stop with Ctrl-C.");
         System.out.flush();
-        stopped.await();
+        gateway.serveUntilStopped();
         return 0;
     }
 

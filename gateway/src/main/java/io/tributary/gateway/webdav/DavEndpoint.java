@@ -89,6 +89,11 @@ final class DavEndpoint implements Handler {
             throw DavException.of(Status.UNAUTHORIZED_401, "authentication required")
                     .header("WWW-Authenticate", "Basic realm=\"Tributary\"");
         }
+        if (http.prologue().fragment().hasValue()) {
+            // RFC 9112: a request target has no fragment. Acting on the path without it could
+            // delete more than the client meant; a client that sends one is confused.
+            throw DavException.badRequest("the request URI carries a fragment ('#...'), which HTTP does not allow");
+        }
         String raw = http.path().absolute().rawPath();
         // "OPTIONS *" asks about the server as a whole, which is what the service root describes.
         DavAddress target = DavAddress.parse(raw.equals("*") ? "/" : raw);
