@@ -82,6 +82,9 @@ public final class ShareNamespace {
             committed = true;
             return new WriteResult(c.target().entry(), !c.replaced());
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+                throw new ShareException(ShareException.Kind.NO_SPACE, "the gateway's chunk store is full; nothing was written");
+            }
             throw new UncheckedIOException(e);
         } finally {
             if (!committed) {
