@@ -38,8 +38,8 @@ public final class NamespaceStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NamespaceStore.class.getName());
     /** Share roots get ids in their own range so they never meet ids of journaled nodes. */
     private static final long FIRST_ROOT_ID = 1L << 62;
-    private static final long BLOCK_CACHE_BYTES = 16L << 20;
-    private static final long MEMTABLE_BYTES = 32L << 20;
+    private static final long BLOCK_CACHE_BYTES = 8L << 20;
+    private static final long MEMTABLE_BYTES = 16L << 20;
 
     /** Where the parts live. The index and the payloads may sit on different devices. */
     public record Paths(Path index, Path payloads, Path journal) {
