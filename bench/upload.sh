@@ -95,7 +95,7 @@ GATEWAY_JAR=$repo/gateway/target/tributary-gateway-0.1.0-SNAPSHOT.jar
 GATEWAY_LIB=$repo/gateway/target/lib
 GATEWAY_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true -Xmx112m -Xmn40m -XX:+UseSerialGC)
+    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true -Xmx160m -Xmn48m -XX:+UseSerialGC)
 CLK_TCK=$(getconf CLK_TCK)
 
 log() { echo "[upload.sh $(date +%T)] $*" >&2; }

@@ -38,8 +38,8 @@ public final class NamespaceStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NamespaceStore.class.getName());
     /** Share roots get ids in their own range so they never meet ids of journaled nodes. */
     private static final long FIRST_ROOT_ID = 1L << 62;
-    private static final long BLOCK_CACHE_BYTES = 8L << 20;
-    private static final long MEMTABLE_BYTES = 16L << 20;
+    private static final long BLOCK_CACHE_BYTES = 16L << 20;
+    private static final long MEMTABLE_BYTES = 32L << 20;
 
     /** Where the parts live. The index and the payloads may sit on different devices. */
     public record Paths(Path index, Path payloads, Path journal) {
@@ -126,6 +126,20 @@ public final class NamespaceStore implements AutoCloseable {
         }
         nextNodeId = db.getLong(NamespaceDb.NEXT_NODE, 1);
         long applied = db.getLong(NamespaceDb.APPLIED, -1);
+        long last = journal.lastIndex();
+        if (applied > last) {
+            // Only after a power cut: RocksDB flushed changes whose journal entries never reached
+            // the disk. Nobody was told they succeeded; keep them, and let new entries count from
+            // the journal's real end so a later replay cannot skip them.
+            LOG.log(System.Logger.Level.WARNING, "the namespace has changes the journal lost (applied "
+                    + Long.toHexString(applied) + ", journal ends at " + Long.toHexString(last)
+                    + "); they were never acknowledged and stay as they are");
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(db.meta, NamespaceDb.APPLIED, NamespaceDb.id(last));
+                db.db.write(db.synced, batch);
+            }
+            applied = last;
+        }
         long replayed = journal.replay(applied, (index, change) -> {
             try {
                 applyAt(index, change);
