@@ -132,7 +132,7 @@ public final class NamespaceStore implements AutoCloseable {
             // the disk. Nobody was told they succeeded; keep them, and let new entries count from
             // the journal's real end so a later replay cannot skip them.
             LOG.log(System.Logger.Level.WARNING, "the namespace has changes the journal lost (applied "
-                    + Long.toHexString(applied) + ", journal ends at " + Long.toHexString(last)
+                    + Long.toHexString(applied) + ", journal " + (last < 0 ? "empty" : "ends at " + Long.toHexString(last))
                     + "); they were never acknowledged and stay as they are");
             try (WriteBatch batch = new WriteBatch()) {
                 batch.put(db.meta, NamespaceDb.APPLIED, NamespaceDb.id(last));

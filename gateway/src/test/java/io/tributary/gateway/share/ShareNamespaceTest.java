@@ -178,4 +178,27 @@ class ShareNamespaceTest {
         assertTrue(share.stat(p("/d/f")).isEmpty());
         assertTrue(share.stat(p("/e")).isEmpty());
     }
+
+    @Test
+    void aNamespaceAheadOfItsJournalStartsAndJournalsWhatComesNext() throws IOException {
+        share.write(p("/before"), new ByteArrayInputStream("old".getBytes()), Long.MAX_VALUE);
+        store.close();
+        // What a power cut can leave: the index has changes the journal never got to disk.
+        deleteTree(dir.resolve("journal"));
+        store = open(new GatewayMetrics());
+        share = store.share("docs");
+        assertEquals("old", new String(read(share, "/before")), "the namespace keeps what it had");
+        share.write(p("/after"), new ByteArrayInputStream("new".getBytes()), Long.MAX_VALUE);
+        store.close();
+        deleteTree(dir.resolve("index"));
+        store = open(new GatewayMetrics());
+        share = store.share("docs");
+        assertEquals("new", new String(read(share, "/after")), "changes after the restart are in the journal");
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
 }
