@@ -200,15 +200,16 @@ public final class NamespaceStore implements AutoCloseable {
     /**
      * The write path. {@code build} turns the first free node id into the change; it runs under the
      * write lock, so ids and validation see every earlier change. {@code pinned} are the upload's
-     * chunk pins, released with the commit. Returns after the journal entry is durable.
+     * chunk pins; the commit releases them whatever happens. Returns after the journal entry is
+     * durable.
      */
     Committed commit(LongFunction<Change> build, List<ChunkRef> pinned) {
         Committed result;
         List<ChunkId> zero;
         lock.writeLock().lock();
         try {
-            Change change = build.apply(nextNodeId);
             try (WriteBatch batch = new WriteBatch()) {
+                Change change = build.apply(nextNodeId);
                 ChangeApplier.Effects fx = applier.apply(change, batch);   // throws if the change is refused
                 long index = journal.append(change);
                 zero = finish(index, batch, fx);

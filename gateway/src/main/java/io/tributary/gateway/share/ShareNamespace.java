@@ -72,14 +72,15 @@ public final class ShareNamespace {
         stat(path.parent()).filter(Entry::directory).orElseThrow(() -> new ShareException(
                 ShareException.Kind.PARENT_MISSING, "the directory '" + path.parent() + "' does not exist"));
         ChunkUpload upload = store.chunks().beginUpload();
-        boolean committed = false;
+        boolean handedOver = false;
         try {
             upload.consume(new BoundedInputStream(body, maxBytes));
             store.chunks().syncPayloads();
             long now = store.clock().millis();
+            // From here the commit owns the upload's pins, whether it succeeds or not.
+            handedOver = true;
             NamespaceStore.Committed c = store.commit(
                     id -> new Change.PutFile(name, path.names(), id, now, upload.size(), upload.chunks()), upload.chunks());
-            committed = true;
             return new WriteResult(c.target().entry(), !c.replaced());
         } catch (IOException e) {
             if (String.valueOf(e.getMessage()).contains("No space left on device")) {
@@ -87,7 +88,7 @@ public final class ShareNamespace {
             }
             throw new UncheckedIOException(e);
         } finally {
-            if (!committed) {
+            if (!handedOver) {
                 store.release(upload.chunks());
             }
         }

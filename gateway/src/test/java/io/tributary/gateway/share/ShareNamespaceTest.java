@@ -180,6 +180,21 @@ class ShareNamespaceTest {
     }
 
     @Test
+    void aRefusedUploadReleasesOnlyItsOwnPins() throws IOException {
+        byte[] data = random(1_500_000, 6);
+        share.write(p("/f"), new ByteArrayInputStream(data), Long.MAX_VALUE);
+        share.write(p("/Coll"), new ByteArrayInputStream(new byte[1]), Long.MAX_VALUE);
+        try (InputStream reading = share.read(p("/f"), 0, -1)) {
+            // Same content, refused at commit: it dedupes against (and pins) the chunks being read.
+            assertThrows(ShareException.class,
+                    () -> share.write(p("/coll"), new ByteArrayInputStream(data), Long.MAX_VALUE));
+            share.delete(p("/f"));
+            assertArrayEquals(data, reading.readAllBytes(), "the open read keeps its chunks");
+        }
+        assertTrue(metrics.chunksReclaimed.getCount() > 0, "closing the read lets the chunks go");
+    }
+
+    @Test
     void aNamespaceAheadOfItsJournalStartsAndJournalsWhatComesNext() throws IOException {
         share.write(p("/before"), new ByteArrayInputStream("old".getBytes()), Long.MAX_VALUE);
         store.close();
