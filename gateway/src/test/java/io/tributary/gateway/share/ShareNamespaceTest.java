@@ -169,9 +169,7 @@ class ShareNamespaceTest {
         share.delete(p("/e"));
         store.close();
         // Lose the whole index: only the journal (and the payloads) remain.
-        try (Stream<Path> files = Files.walk(dir.resolve("index"))) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+        deleteTree(dir.resolve("index"));
         store = open(new GatewayMetrics());
         share = store.share("docs");
         assertArrayEquals(data, read(share, "/d/g"));
