@@ -70,7 +70,7 @@ public final class Gateway implements AutoCloseable {
                     .host(config.bindHost())
                     .port(config.httpPort())
                     .shutdownGracePeriod(Duration.ofSeconds(1))
-                    .routing(r -> r.register("/", new OperatorEndpoints(metrics, () -> true)))
+                    .routing(r -> r.register("/", new OperatorEndpoints(metrics, store::ready)))
                     .build()
                     .start();
             return new Gateway(store, shareServer, operatorServer);

@@ -177,6 +177,11 @@ public final class ChunkStore implements AutoCloseable {
         }
     }
 
+    /** False once a flush of payloads to disk has failed: no upload can become durable. */
+    public boolean writable() {
+        return !payloadSync.failed();
+    }
+
     private void flushPayloads() throws IOException {
         segments.sync();
         try {

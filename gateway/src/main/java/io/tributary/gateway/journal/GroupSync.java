@@ -38,6 +38,16 @@ public final class GroupSync {
         this.observer = observer;
     }
 
+    /** True once a flush has failed; from then on every {@link #sync()} fails. */
+    public boolean failed() {
+        lock.lock();
+        try {
+            return failure != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns once a flush that started after this call has finished. */
     public void sync() {
         lock.lock();

@@ -70,6 +70,11 @@ public final class Journal implements AutoCloseable {
         metrics.journalSyncs.inc();
     }
 
+    /** False once a flush to disk has failed: the journal takes no more writes. */
+    public boolean writable() {
+        return !sync.failed();
+    }
+
     /** Index of the newest change, or -1 for an empty journal. */
     public long lastIndex() {
         long last = queue.lastIndex();

@@ -56,6 +56,7 @@ public final class NamespaceStore implements AutoCloseable {
     private final LRUCache cache;
     private final WriteBufferManager memtables;
     private long nextNodeId;
+    private volatile boolean closed;
 
     private NamespaceStore(NamespaceDb db, Journal journal, ChunkStore chunks, Map<String, Long> roots, Clock clock,
                            LRUCache cache, WriteBufferManager memtables) {
@@ -285,10 +286,16 @@ public final class NamespaceStore implements AutoCloseable {
         T run(NamespaceDb db, ChangeApplier applier) throws RocksDBException;
     }
 
+    /** Open, and both the journal and the chunk store still take durable writes. */
+    public boolean ready() {
+        return !closed && journal.writable() && chunks.writable();
+    }
+
     @Override
     public void close() {
         lock.writeLock().lock();
         try {
+            closed = true;
             closeQuietly(chunks, journal, db, memtables, cache);
         } finally {
             lock.writeLock().unlock();

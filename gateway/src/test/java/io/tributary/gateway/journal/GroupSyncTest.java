@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,7 +81,9 @@ class GroupSyncTest {
             }
         }, n -> { });
         sync.sync();
+        assertFalse(sync.failed());
         assertThrows(UncheckedIOException.class, sync::sync);
+        assertTrue(sync.failed());
         assertThrows(UncheckedIOException.class, sync::sync);
         assertEquals(2, calls.get());
     }

@@ -154,6 +154,14 @@ class ShareNamespaceTest {
     }
 
     @Test
+    void readyWhileOpenNotAfterClose() throws IOException {
+        assertTrue(store.ready());
+        store.close();
+        assertFalse(store.ready());
+        store = open(new GatewayMetrics());
+    }
+
+    @Test
     void sharesAreSeparate() {
         share.write(p("/f"), new ByteArrayInputStream(new byte[1]), Long.MAX_VALUE);
         assertTrue(store.share("other").stat(p("/f")).isEmpty());
