@@ -12,9 +12,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -82,18 +80,6 @@ public final class LocalUserStore {
         byte[] expected = B64D.decode(parts[3]);
         byte[] actual = derive(password, B64D.decode(parts[2]), Integer.parseInt(parts[1]));
         return MessageDigest.isEqual(expected, actual);
-    }
-
-    public synchronized boolean isEmpty() {
-        return hashes.isEmpty();
-    }
-
-    public synchronized List<String> names() {
-        return List.copyOf(hashes.keySet());
-    }
-
-    public synchronized Optional<String> find(String name) {
-        return hashes.containsKey(name) ? Optional.of(name) : Optional.empty();
     }
 
     static void checkName(String name) {

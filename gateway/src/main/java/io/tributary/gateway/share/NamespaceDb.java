@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -128,8 +127,7 @@ final class NamespaceDb implements AutoCloseable {
     List<Node> children(long parent, int limit) throws RocksDBException {
         List<Node> out = new ArrayList<>();
         byte[] prefix = id(parent);
-        try (ReadOptions ro = new ReadOptions().setPrefixSameAsStart(true);
-             Slice upper = new Slice(id(parent + 1))) {
+        try (ReadOptions ro = new ReadOptions(); Slice upper = new Slice(id(parent + 1))) {
             ro.setIterateUpperBound(upper);
             try (RocksIterator it = db.newIterator(dirents, ro)) {
                 for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
@@ -209,9 +207,5 @@ final class NamespaceDb implements AutoCloseable {
         synced.close();
         options.close();
         cfOptions.close();
-    }
-
-    static boolean samePrefix(byte[] key, byte[] prefix) {
-        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 }
