@@ -11,6 +11,7 @@ import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.observe.OperatorEndpoints;
 import io.tributary.gateway.share.NamespaceStore;
 import io.tributary.gateway.share.Shares;
+import io.tributary.gateway.uplink.Uplink;
 import io.tributary.gateway.webdav.TransportErrors;
 import io.tributary.gateway.webdav.WebDavLimits;
 import io.tributary.gateway.webdav.WebDavService;
@@ -29,11 +30,13 @@ public final class Gateway implements AutoCloseable {
     public static final String DEFAULT_TENANT = "default";
 
     private final NamespaceStore store;
+    private final Uplink uplink;
     private final WebServer shareServer;
     private final WebServer operatorServer;
 
-    private Gateway(NamespaceStore store, WebServer shareServer, WebServer operatorServer) {
+    private Gateway(NamespaceStore store, Uplink uplink, WebServer shareServer, WebServer operatorServer) {
         this.store = store;
+        this.uplink = uplink;
         this.shareServer = shareServer;
         this.operatorServer = operatorServer;
     }
@@ -43,7 +46,8 @@ public final class Gateway implements AutoCloseable {
         Files.createDirectories(data);
         GatewayMetrics metrics = new GatewayMetrics();
 
-        TenantKeys keys = LocalKeyStore.openOrCreate(data.resolve("keys")).keys(DEFAULT_TENANT);
+        TenantKeys keys = LocalKeyStore.openOrCreate(config.keysDir()).keys(DEFAULT_TENANT);
+        String gatewayId = GatewayIdentity.loadOrCreate(data);
         LocalUserStore users = LocalUserStore.open(data.resolve("users"));
         for (Map.Entry<String, String> user : config.localUsers().entrySet()) {
             users.put(user.getKey(), user.getValue().toCharArray());
@@ -52,9 +56,13 @@ public final class Gateway implements AutoCloseable {
         NamespaceStore store = NamespaceStore.open(
                 new NamespaceStore.Paths(data.resolve("index"), config.ssdDir(), data.resolve("journal")),
                 config.shares(), keys, config.chunkSizes(), config.zstdLevel(), config.durability(), metrics,
-                Clock.systemUTC());
+                Clock.systemUTC(), new NamespaceStore.Identity(gatewayId, config.uplink() != null));
         WebServer shareServer = null;
+        Uplink uplink = null;
         try {
+            if (config.uplink() != null) {
+                uplink = Uplink.start(store, metrics, config.uplink());
+            }
             WebDavService webdav = new WebDavService(new Shares(store.shares()), new BasicAuthenticator(users, metrics),
                     limits(config), metrics);
             shareServer = WebServer.builder()
@@ -73,10 +81,13 @@ public final class Gateway implements AutoCloseable {
                     .routing(r -> r.register("/", new OperatorEndpoints(metrics, store::ready)))
                     .build()
                     .start();
-            return new Gateway(store, shareServer, operatorServer);
+            return new Gateway(store, uplink, shareServer, operatorServer);
         } catch (RuntimeException e) {
             if (shareServer != null) {
                 shareServer.stop();
+            }
+            if (uplink != null) {
+                uplink.close();
             }
             store.close();
             throw e;
@@ -110,6 +121,9 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         shareServer.stop();
         operatorServer.stop();
+        if (uplink != null) {
+            uplink.close();
+        }
         store.close();
     }
 }

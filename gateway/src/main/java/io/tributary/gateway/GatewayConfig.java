@@ -2,6 +2,7 @@ package io.tributary.gateway;
 
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.journal.Durability;
+import io.tributary.gateway.uplink.UplinkSettings;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -16,10 +17,13 @@ import java.util.Map;
  * @param httpPort       the operator port (health, metrics); 0 picks a free one
  * @param localUsers     users to add to the local store at start, name to password
  * @param maxUploadBytes largest file a client may upload
+ * @param keysDir        the tenant keystore; gateways of one tenant must share its keys
+ * @param uplink         how to reach central, or null for a gateway on its own
  */
 public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
                             List<String> shares, Map<String, String> localUsers, Durability durability,
-                            long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
+                            long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel, Path keysDir,
+                            UplinkSettings uplink) {
     public static final long DEFAULT_MAX_UPLOAD = 1L << 40;
     public static final int DEFAULT_ZSTD_LEVEL = 1;
 
@@ -32,5 +36,16 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
         if (maxUploadBytes <= 0) {
             throw new IllegalArgumentException("the upload limit must be positive");
         }
+        if (keysDir == null) {
+            keysDir = dataDir.resolve("keys");
+        }
+    }
+
+    /** A gateway on its own, with its keys in its data directory. */
+    public GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
+                         List<String> shares, Map<String, String> localUsers, Durability durability,
+                         long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
+        this(dataDir, ssdDir, bindHost, sharePort, httpPort, shares, localUsers, durability, maxUploadBytes,
+                chunkSizes, zstdLevel, null, null);
     }
 }

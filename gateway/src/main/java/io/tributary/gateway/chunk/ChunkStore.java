@@ -60,6 +60,8 @@ public final class ChunkStore implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final GroupSync payloadSync;
     private final boolean syncPayloads;
+    /** Null on a stand-alone gateway: then every referenced chunk is stored here. */
+    private volatile RemoteChunks remote;
     /** Chunk id to the number of uploads and reads in flight that hold it. */
     private final Map<ChunkId, Integer> pins = new ConcurrentHashMap<>();
     /** Payloads written by uploads still in flight (not yet in the index). */
@@ -299,8 +301,35 @@ public final class ChunkStore implements AutoCloseable {
         }
     }
 
-    /** The plaintext of a chunk, verified against its id. */
+    /** From now on, chunks referenced here but not stored here are fetched from {@code remote}. */
+    public void fetchMissingFrom(RemoteChunks remote) {
+        this.remote = remote;
+    }
+
+    /**
+     * The plaintext of a chunk, verified against its id. A chunk another branch wrote is fetched
+     * from central the first time, verified, and kept.
+     */
     public byte[] read(ChunkId id) throws IOException {
+        byte[] sealed = readSealedIfStored(id);
+        if (sealed != null) {
+            return sealer.open(id, sealed);
+        }
+        RemoteChunks from = remote;
+        if (from == null) {
+            throw new IOException("chunk " + id + " is missing from the chunk store");
+        }
+        sealed = from.fetchSealed(id);
+        // Opening checks the GCM tag and the id: a corrupt or substituted payload never reaches a client.
+        byte[] plain = sealer.open(id, sealed);
+        metrics.cacheFills.inc();
+        metrics.cacheFillBytes.inc(sealed.length);
+        keepFetched(id, sealed);
+        return plain;
+    }
+
+    /** The sealed payload as stored here, for sending upstream; null if it is not stored here. */
+    public byte[] readSealedIfStored(ChunkId id) throws IOException {
         // A compaction may move the chunk between the lookup and the read: then look again.
         for (int attempt = 0; ; attempt++) {
             byte[] value;
@@ -310,14 +339,33 @@ public final class ChunkStore implements AutoCloseable {
                 throw new IOException("cannot look up chunk " + id + ": " + e.getMessage(), e);
             }
             if (value == null) {
-                throw new IOException("chunk " + id + " is missing from the chunk store");
+                return null;
             }
             try {
-                return sealer.open(id, segments.read(id, ChunkLocation.decode(value)));
+                return segments.read(id, ChunkLocation.decode(value));
             } catch (ClosedChannelException e) {
                 if (attempt >= 3) {
                     throw new IOException("chunk " + id + " kept moving while being read", e);
                 }
+            }
+        }
+    }
+
+    private void keepFetched(ChunkId id, byte[] sealed) throws IOException {
+        synchronized (relocation) {
+            try {
+                if (locations.get(id.toBytes()) != null || !indexed(id)) {
+                    return; // another reader kept it first, or no file needs it any more
+                }
+                ChunkLocation loc = segments.append(id, sealed);
+                try {
+                    locations.put(locationWrite, id.toBytes(), loc.encode());
+                    live.computeIfAbsent(loc.segment(), k -> new AtomicLong()).addAndGet(loc.recordBytes());
+                } finally {
+                    segments.settled(loc);
+                }
+            } catch (RocksDBException e) {
+                throw new IOException("cannot keep fetched chunk " + id + ": " + e.getMessage(), e);
             }
         }
     }
@@ -327,11 +375,16 @@ public final class ChunkStore implements AutoCloseable {
      * Runs after recovery, before the front-ends start; returns how many it deleted.
      */
     public long sweepUnreferenced() throws IOException {
+        return sweepUnreferenced(Set.of());
+    }
+
+    /** As {@link #sweepUnreferenced()}, but keeps {@code held}: chunks the uplink may still send. */
+    public long sweepUnreferenced(Set<ChunkId> held) throws IOException {
         List<ChunkId> orphans = new ArrayList<>();
         try (RocksIterator it = locations.newIterator()) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 ChunkId id = ChunkId.of(it.key());
-                if (!pins.containsKey(id) && !indexed(id)) {
+                if (!pins.containsKey(id) && !held.contains(id) && !indexed(id)) {
                     orphans.add(id);
                 }
             }

@@ -4,6 +4,7 @@ import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.journal.Durability;
+import io.tributary.gateway.uplink.UplinkSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,6 +55,22 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "zstd level for chunks that compress. Default: ${DEFAULT-VALUE}.")
     int compressionLevel;
 
+    @Option(names = "--keys", paramLabel = "DIR",
+            description = "Tenant keystore directory; every gateway of a tenant needs the same keys. Default: DATA/keys.")
+    Path keys;
+
+    @Option(names = "--central", paramLabel = "HOST:PORT",
+            description = "Join the central ingest service there. Default: run on its own.")
+    String central;
+
+    @Option(names = "--branch", paramLabel = "NAME",
+            description = "This branch's name, shown in conflict copies. Default: the host name.")
+    String branch;
+
+    @Option(names = "--upload-rate", paramLabel = "BYTES", defaultValue = "0",
+            description = "Cap on chunk bytes per second sent to central; 0 for none. Suffixes k, m, g. Default: ${DEFAULT-VALUE}.")
+    String uploadRate;
+
     @Override
     public Integer call() throws Exception {
         GatewayConfig config = config();
@@ -77,8 +94,38 @@ public final class GatewayCommand implements Callable<Integer> {
             }
             users.put(user.substring(0, colon), user.substring(colon + 1));
         }
+        UplinkSettings uplink = central == null ? null
+                : new UplinkSettings(central, branch != null ? branch : hostName(), parseBytes(uploadRate), UplinkSettings.DEFAULT_WINDOW);
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
-                ChunkSizes.parse(chunkSizes), compressionLevel);
+                ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink);
+    }
+
+    private static String hostName() {
+        try {
+            String name = java.net.InetAddress.getLocalHost().getHostName();
+            int dot = name.indexOf('.');
+            return dot > 0 ? name.substring(0, dot) : name;
+        } catch (java.net.UnknownHostException e) {
+            return "branch";
+        }
+    }
+
+    static long parseBytes(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (!t.isEmpty() && "kmg".indexOf(t.charAt(t.length() - 1)) >= 0) {
+            unit = 1L << (10 * ("kmg".indexOf(t.charAt(t.length() - 1)) + 1));
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(t);
+            if (n < 0) {
+                throw new IllegalArgumentException("--upload-rate must not be negative, got '" + text + "'");
+            }
+            return Math.multiplyExact(n, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("--upload-rate takes a byte count such as 10m, got '" + text + "'");
+        }
     }
 }

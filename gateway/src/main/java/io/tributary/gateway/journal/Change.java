@@ -11,12 +11,25 @@ import java.util.Map;
 public sealed interface Change {
     String share();
 
-    /** A new version of a file: its chunks in order. Replaces a file of that name if there is one. */
+    /**
+     * A new version of a file: its chunks in order. Replaces a file of that name if there is one;
+     * {@code base} names the version it replaced (null for a new file, or one written before
+     * versions were recorded), which is what central checks for conflicts.
+     */
     record PutFile(String share, List<String> path, long nodeId, long modifiedMillis, long size,
-                   List<ChunkRef> chunks) implements Change {
+                   List<ChunkRef> chunks, Version base) implements Change {
         public PutFile {
             path = List.copyOf(path);
             chunks = List.copyOf(chunks);
+        }
+
+        public PutFile(String share, List<String> path, long nodeId, long modifiedMillis, long size,
+                       List<ChunkRef> chunks) {
+            this(share, path, nodeId, modifiedMillis, size, chunks, null);
+        }
+
+        public PutFile withBase(Version base) {
+            return new PutFile(share, path, nodeId, modifiedMillis, size, chunks, base);
         }
     }
 
@@ -63,6 +76,22 @@ public sealed interface Change {
     record SetModified(String share, List<String> path, long modifiedMillis) implements Change {
         public SetModified {
             path = List.copyOf(path);
+        }
+    }
+
+    /**
+     * A change another branch made, as central committed it at {@code revision} of the share. It
+     * is journaled so that replay rebuilds it like any other, but the uplink never sends it back.
+     * {@code version} is the file version it created (PutFile, Copy), or null.
+     */
+    record Remote(String share, long revision, Version version, Change change) implements Change {
+        public Remote {
+            if (change instanceof Remote) {
+                throw new IllegalArgumentException("a remote change wraps a local kind of change");
+            }
+            if (!change.share().equals(share)) {
+                throw new IllegalArgumentException("a remote change and what it wraps name one share");
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class ChangeCodec {
     private static final int FORMAT = 1;
-    private static final int PUT = 1, MKDIR = 2, DELETE = 3, MOVE = 4, COPY = 5, PROPS = 6, MTIME = 7;
+    private static final int PUT = 1, MKDIR = 2, DELETE = 3, MOVE = 4, COPY = 5, PROPS = 6, MTIME = 7, REMOTE = 8;
 
     private ChangeCodec() {
     }
@@ -29,67 +29,91 @@ public final class ChangeCodec {
         try (DataOutputStream out = new DataOutputStream(buf)) {
             out.writeByte(FORMAT);
             out.writeUTF(change.share());
-            switch (change) {
-                case Change.PutFile p -> {
-                    out.writeByte(PUT);
-                    writePath(out, p.path());
-                    out.writeLong(p.nodeId());
-                    out.writeLong(p.modifiedMillis());
-                    out.writeLong(p.size());
-                    out.writeInt(p.chunks().size());
-                    byte[] id = new byte[ChunkId.LENGTH];
-                    for (ChunkRef c : p.chunks()) {
-                        c.id().copyTo(id, 0);
-                        out.write(id);
-                        out.writeInt(c.length());
-                    }
-                }
-                case Change.MakeDirectory m -> {
-                    out.writeByte(MKDIR);
-                    writePath(out, m.path());
-                    out.writeLong(m.nodeId());
-                    out.writeLong(m.modifiedMillis());
-                }
-                case Change.Delete d -> {
-                    out.writeByte(DELETE);
-                    writePath(out, d.path());
-                }
-                case Change.Move m -> {
-                    out.writeByte(MOVE);
-                    writePath(out, m.from());
-                    writePath(out, m.to());
-                }
-                case Change.Copy c -> {
-                    out.writeByte(COPY);
-                    writePath(out, c.from());
-                    writePath(out, c.to());
-                    out.writeBoolean(c.recursive());
-                    out.writeLong(c.firstNodeId());
-                    out.writeLong(c.modifiedMillis());
-                }
-                case Change.PatchProperties p -> {
-                    out.writeByte(PROPS);
-                    writePath(out, p.path());
-                    out.writeInt(p.set().size());
-                    for (Map.Entry<String, String> e : p.set().entrySet()) {
-                        out.writeUTF(e.getKey());
-                        writeLongString(out, e.getValue());
-                    }
-                    out.writeInt(p.remove().size());
-                    for (String name : p.remove()) {
-                        out.writeUTF(name);
-                    }
-                }
-                case Change.SetModified s -> {
-                    out.writeByte(MTIME);
-                    writePath(out, s.path());
-                    out.writeLong(s.modifiedMillis());
-                }
-            }
+            write(out, change);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return buf.toByteArray();
+    }
+
+    private static void write(DataOutputStream out, Change change) throws IOException {
+        switch (change) {
+            case Change.PutFile p -> {
+                out.writeByte(PUT);
+                writePath(out, p.path());
+                out.writeLong(p.nodeId());
+                out.writeLong(p.modifiedMillis());
+                out.writeLong(p.size());
+                out.writeInt(p.chunks().size());
+                byte[] id = new byte[ChunkId.LENGTH];
+                for (ChunkRef c : p.chunks()) {
+                    c.id().copyTo(id, 0);
+                    out.write(id);
+                    out.writeInt(c.length());
+                }
+                // Appended last: entries written before versions existed simply end here.
+                writeVersion(out, p.base());
+            }
+            case Change.MakeDirectory m -> {
+                out.writeByte(MKDIR);
+                writePath(out, m.path());
+                out.writeLong(m.nodeId());
+                out.writeLong(m.modifiedMillis());
+            }
+            case Change.Delete d -> {
+                out.writeByte(DELETE);
+                writePath(out, d.path());
+            }
+            case Change.Move m -> {
+                out.writeByte(MOVE);
+                writePath(out, m.from());
+                writePath(out, m.to());
+            }
+            case Change.Copy c -> {
+                out.writeByte(COPY);
+                writePath(out, c.from());
+                writePath(out, c.to());
+                out.writeBoolean(c.recursive());
+                out.writeLong(c.firstNodeId());
+                out.writeLong(c.modifiedMillis());
+            }
+            case Change.PatchProperties p -> {
+                out.writeByte(PROPS);
+                writePath(out, p.path());
+                out.writeInt(p.set().size());
+                for (Map.Entry<String, String> e : p.set().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    writeLongString(out, e.getValue());
+                }
+                out.writeInt(p.remove().size());
+                for (String name : p.remove()) {
+                    out.writeUTF(name);
+                }
+            }
+            case Change.SetModified s -> {
+                out.writeByte(MTIME);
+                writePath(out, s.path());
+                out.writeLong(s.modifiedMillis());
+            }
+            case Change.Remote r -> {
+                out.writeByte(REMOTE);
+                out.writeLong(r.revision());
+                writeVersion(out, r.version());
+                write(out, r.change());
+            }
+        }
+    }
+
+    private static void writeVersion(DataOutputStream out, Version v) throws IOException {
+        out.writeBoolean(v != null);
+        if (v != null) {
+            out.writeUTF(v.gateway());
+            out.writeLong(v.position());
+        }
+    }
+
+    private static Version readVersion(DataInputStream in) throws IOException {
+        return in.readBoolean() ? new Version(in.readUTF(), in.readLong()) : null;
     }
 
     public static Change decode(byte[] bytes) {
@@ -99,46 +123,59 @@ public final class ChangeCodec {
                 throw new IllegalArgumentException("unknown journal entry format " + format);
             }
             String share = in.readUTF();
-            int type = in.readUnsignedByte();
-            return switch (type) {
-                case PUT -> {
-                    List<String> path = readPath(in);
-                    long nodeId = in.readLong();
-                    long mtime = in.readLong();
-                    long size = in.readLong();
-                    int n = in.readInt();
-                    List<ChunkRef> chunks = new ArrayList<>(n);
-                    byte[] id = new byte[ChunkId.LENGTH];
-                    for (int i = 0; i < n; i++) {
-                        in.readFully(id);
-                        chunks.add(new ChunkRef(ChunkId.of(id), in.readInt()));
-                    }
-                    yield new Change.PutFile(share, path, nodeId, mtime, size, chunks);
-                }
-                case MKDIR -> new Change.MakeDirectory(share, readPath(in), in.readLong(), in.readLong());
-                case DELETE -> new Change.Delete(share, readPath(in));
-                case MOVE -> new Change.Move(share, readPath(in), readPath(in));
-                case COPY -> new Change.Copy(share, readPath(in), readPath(in), in.readBoolean(), in.readLong(), in.readLong());
-                case PROPS -> {
-                    List<String> path = readPath(in);
-                    int n = in.readInt();
-                    Map<String, String> set = new LinkedHashMap<>();
-                    for (int i = 0; i < n; i++) {
-                        set.put(in.readUTF(), readLongString(in));
-                    }
-                    int m = in.readInt();
-                    List<String> remove = new ArrayList<>(m);
-                    for (int i = 0; i < m; i++) {
-                        remove.add(in.readUTF());
-                    }
-                    yield new Change.PatchProperties(share, path, set, remove);
-                }
-                case MTIME -> new Change.SetModified(share, readPath(in), in.readLong());
-                default -> throw new IllegalArgumentException("unknown journal entry type " + type);
-            };
+            return read(in, share, false);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated journal entry", e);
         }
+    }
+
+    private static Change read(DataInputStream in, String share, boolean nested) throws IOException {
+        int type = in.readUnsignedByte();
+        return switch (type) {
+            case PUT -> {
+                List<String> path = readPath(in);
+                long nodeId = in.readLong();
+                long mtime = in.readLong();
+                long size = in.readLong();
+                int n = in.readInt();
+                List<ChunkRef> chunks = new ArrayList<>(n);
+                byte[] id = new byte[ChunkId.LENGTH];
+                for (int i = 0; i < n; i++) {
+                    in.readFully(id);
+                    chunks.add(new ChunkRef(ChunkId.of(id), in.readInt()));
+                }
+                Version base = in.available() > 0 ? readVersion(in) : null;
+                yield new Change.PutFile(share, path, nodeId, mtime, size, chunks, base);
+            }
+            case MKDIR -> new Change.MakeDirectory(share, readPath(in), in.readLong(), in.readLong());
+            case DELETE -> new Change.Delete(share, readPath(in));
+            case MOVE -> new Change.Move(share, readPath(in), readPath(in));
+            case COPY -> new Change.Copy(share, readPath(in), readPath(in), in.readBoolean(), in.readLong(), in.readLong());
+            case PROPS -> {
+                List<String> path = readPath(in);
+                int n = in.readInt();
+                Map<String, String> set = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    set.put(in.readUTF(), readLongString(in));
+                }
+                int m = in.readInt();
+                List<String> remove = new ArrayList<>(m);
+                for (int i = 0; i < m; i++) {
+                    remove.add(in.readUTF());
+                }
+                yield new Change.PatchProperties(share, path, set, remove);
+            }
+            case MTIME -> new Change.SetModified(share, readPath(in), in.readLong());
+            case REMOTE -> {
+                if (nested) {
+                    throw new IllegalArgumentException("a remote journal entry inside another");
+                }
+                long revision = in.readLong();
+                Version version = readVersion(in);
+                yield new Change.Remote(share, revision, version, read(in, share, true));
+            }
+            default -> throw new IllegalArgumentException("unknown journal entry type " + type);
+        };
     }
 
     private static void writePath(DataOutputStream out, List<String> path) throws IOException {

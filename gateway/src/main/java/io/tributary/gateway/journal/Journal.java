@@ -114,6 +114,57 @@ public final class Journal implements AutoCloseable {
         return count;
     }
 
+    /** One journal entry as a reader sees it. */
+    public record Entry(long index, Change change, int bytes) {
+    }
+
+    /**
+     * A reader that follows the journal from after {@code afterIndex} (-1: from the start) as it
+     * grows. Use it from one thread.
+     */
+    public Tail tail(long afterIndex) {
+        ExcerptTailer tailer = queue.createTailer();
+        if (afterIndex >= 0) {
+            if (!tailer.moveToIndex(afterIndex)) {
+                tailer.close();
+                throw new IllegalStateException("journal has no entry " + Long.toHexString(afterIndex)
+                        + " to resume after; the journal directory was changed or lost");
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                // moveToIndex positions at afterIndex itself; step over it.
+                dc.isPresent();
+            }
+        } else {
+            tailer.toStart();
+        }
+        return new Tail(tailer);
+    }
+
+    /** See {@link #tail}. */
+    public static final class Tail implements AutoCloseable {
+        private final ExcerptTailer tailer;
+
+        private Tail(ExcerptTailer tailer) {
+            this.tailer = tailer;
+        }
+
+        /** The next entry, or null if there is none yet. */
+        public Entry next() {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return null;
+                }
+                byte[] bytes = dc.wire().bytes().toByteArray();
+                return new Entry(dc.index(), ChangeCodec.decode(bytes), bytes.length);
+            }
+        }
+
+        @Override
+        public void close() {
+            tailer.close();
+        }
+    }
+
     @Override
     public void close() {
         appender.close();

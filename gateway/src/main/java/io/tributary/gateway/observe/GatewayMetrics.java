@@ -34,6 +34,23 @@ public final class GatewayMetrics {
     public final Counter journalEntries = registry.counter("tributary_journal_appended_entries");
     public final Counter journalSyncs = registry.counter("tributary_journal_syncs");
     public final Counter authFailures = registry.counter("tributary_auth_failures");
+    /** Chunks fetched from central on a read that missed the local cache, and their sealed bytes. */
+    public final Counter cacheFills = registry.counter("tributary_cache_fills");
+    public final Counter cacheFillBytes = registry.counter("tributary_cache_fill_bytes");
+    /** Sealed chunk bytes sent to central (only those it lacked), and chunks it already had. */
+    public final Counter upstreamChunkBytes = registry.counter("tributary_upstream_chunk_bytes");
+    public final Counter upstreamChunksSkipped = registry.counter("tributary_upstream_chunks_present");
+    /** Operations sent to central and acknowledged; journal entries coalesced away before sending. */
+    public final Counter upstreamOperations = registry.counter("tributary_upstream_operations");
+    public final Counter upstreamCoalesced = registry.counter("tributary_upstream_coalesced_entries");
+    /** Changes from other branches applied here, and those skipped (already here, or local work wins). */
+    public final Counter downstreamApplied = registry.counter("tributary_downstream_changes_applied");
+    public final Counter downstreamSkipped = registry.counter("tributary_downstream_changes_skipped");
+    /** Milliseconds from central's commit of another branch's change to its arrival here. */
+    public final Histogram propagation = registry.register("tributary_propagation_millis",
+            new Histogram(new SlidingTimeWindowArrayReservoir(5, TimeUnit.MINUTES)));
+    /** Sessions to central opened (the first and every reconnect). */
+    public final Counter upstreamSessions = registry.counter("tributary_upstream_sessions");
     /** Commits that shared one durable flush: the size of each group commit. */
     public final Histogram groupCommitSize = registry.register("tributary_group_commit_size",
             new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));

@@ -28,6 +28,8 @@ final class ChangeApplier {
         Node target;
         /** The target path held something before the change. */
         boolean replaced;
+        /** Files whose content the change created or replaced; each gets the change's version. */
+        final List<Long> newContent = new ArrayList<>();
     }
 
     private final NamespaceDb db;
@@ -67,6 +69,9 @@ final class ChangeApplier {
                 batch.put(db.nodes, NamespaceDb.id(node.id()), node.encode());
                 fx.target = node;
             }
+            case Change.Remote r -> {
+                return apply(r.change(), batch);
+            }
         }
         return fx;
     }
@@ -95,6 +100,7 @@ final class ChangeApplier {
         batch.put(db.manifests, NamespaceDb.id(node.id()), NamespaceDb.encodeManifest(p.chunks()));
         fx.added.addAll(p.chunks());
         fx.target = node;
+        fx.newContent.add(node.id());
     }
 
     private void makeDirectory(long root, Change.MakeDirectory m, WriteBatch batch, Effects fx) throws RocksDBException {
@@ -167,6 +173,7 @@ final class ChangeApplier {
             List<ChunkRef> chunks = db.manifest(source.id());
             batch.put(db.manifests, NamespaceDb.id(copy.id()), NamespaceDb.encodeManifest(chunks));
             fx.added.addAll(chunks);
+            fx.newContent.add(copy.id());
         } else if (recursive) {
             for (Node child : db.children(source.id(), MAX_CHILDREN)) {
                 copyTree(child, copy.id(), child.name(), true, now, next, batch, fx);
@@ -198,6 +205,7 @@ final class ChangeApplier {
             batch.delete(db.manifests, NamespaceDb.id(node.id()));
         }
         db.deleteProperties(batch, node.id());
+        batch.delete(db.versions, NamespaceDb.id(node.id()));
         batch.delete(db.nodes, NamespaceDb.id(node.id()));
     }
 

@@ -1,6 +1,7 @@
 package io.tributary.gateway.share;
 
 import io.tributary.gateway.journal.ChunkRef;
+import io.tributary.gateway.journal.Version;
 import io.tributary.proto.ChunkId;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -39,6 +40,8 @@ final class NamespaceDb implements AutoCloseable {
     static final byte[] APPLIED = "journal-applied".getBytes(StandardCharsets.US_ASCII);
     static final byte[] NEXT_NODE = "next-node".getBytes(StandardCharsets.US_ASCII);
     static final byte[] NEXT_ROOT = "next-root".getBytes(StandardCharsets.US_ASCII);
+    /** Prefix of "chunks this journal position dropped, to reclaim once central has the change". */
+    static final byte[] RECLAIM = "reclaim/".getBytes(StandardCharsets.US_ASCII);
 
     final RocksDB db;
     final ColumnFamilyHandle meta;
@@ -47,6 +50,8 @@ final class NamespaceDb implements AutoCloseable {
     final ColumnFamilyHandle manifests;
     final ColumnFamilyHandle props;
     final ColumnFamilyHandle chunks;
+    /** Node id to the {@link Version} of a file's content. */
+    final ColumnFamilyHandle versions;
     private final List<ColumnFamilyHandle> handles;
     private final DBOptions options;
     private final ColumnFamilyOptions cfOptions;
@@ -64,6 +69,7 @@ final class NamespaceDb implements AutoCloseable {
         this.manifests = handles.get(3);
         this.props = handles.get(4);
         this.chunks = handles.get(5);
+        this.versions = handles.get(6);
     }
 
     /** @param cache block cache and {@code memtables} budget, shared with the payload store */
@@ -78,7 +84,7 @@ final class NamespaceDb implements AutoCloseable {
                 .setKeepLogFileNum(3).setMaxBackgroundJobs(2).setWriteBufferManager(memtables);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf));
-        for (String name : List.of("dirents", "nodes", "manifests", "props", "chunks")) {
+        for (String name : List.of("dirents", "nodes", "manifests", "props", "chunks", "versions")) {
             descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), cf));
         }
         List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -166,6 +172,29 @@ final class NamespaceDb implements AutoCloseable {
         return out;
     }
 
+    Optional<Version> version(long node) throws RocksDBException {
+        byte[] v = db.get(versions, id(node));
+        if (v == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        long position = b.getLong();
+        return Optional.of(new Version(new String(v, 8, v.length - 8, StandardCharsets.UTF_8), position));
+    }
+
+    static byte[] encodeVersion(Version v) {
+        byte[] g = v.gateway().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + g.length).putLong(v.position()).put(g).array();
+    }
+
+    static byte[] revisionKey(String share) {
+        return ("revision/" + share).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] reclaimKey(long journalIndex) {
+        return ByteBuffer.allocate(RECLAIM.length + 8).put(RECLAIM).putLong(journalIndex).array();
+    }
+
     /** Dead properties of a node, in name order. */
     List<String[]> properties(long node) throws RocksDBException {
         List<String[]> out = new ArrayList<>();
@@ -184,6 +213,38 @@ final class NamespaceDb implements AutoCloseable {
 
     void deleteProperties(WriteBatch batch, long node) throws RocksDBException {
         batch.deleteRange(props, id(node), id(node + 1));
+    }
+
+    /** Chunk ids waiting for reclaim, by the journal index of the change that dropped them. */
+    java.util.SortedMap<Long, List<ChunkId>> pendingReclaims(long upToIndex) {
+        java.util.SortedMap<Long, List<ChunkId>> out = new java.util.TreeMap<>();
+        try (RocksIterator it = db.newIterator(meta)) {
+            for (it.seek(RECLAIM); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k.length != RECLAIM.length + 8 || !java.util.Arrays.equals(k, 0, RECLAIM.length, RECLAIM, 0, RECLAIM.length)) {
+                    break;
+                }
+                long index = ByteBuffer.wrap(k, RECLAIM.length, 8).getLong();
+                if (index > upToIndex) {
+                    break;
+                }
+                byte[] v = it.value();
+                List<ChunkId> ids = new ArrayList<>(v.length / ChunkId.LENGTH);
+                for (int off = 0; off + ChunkId.LENGTH <= v.length; off += ChunkId.LENGTH) {
+                    ids.add(ChunkId.of(v, off));
+                }
+                out.put(index, ids);
+            }
+        }
+        return out;
+    }
+
+    static byte[] encodeIds(List<ChunkId> ids) {
+        byte[] out = new byte[ids.size() * ChunkId.LENGTH];
+        for (int i = 0; i < ids.size(); i++) {
+            ids.get(i).copyTo(out, i * ChunkId.LENGTH);
+        }
+        return out;
     }
 
     void write(WriteBatch batch) throws RocksDBException {

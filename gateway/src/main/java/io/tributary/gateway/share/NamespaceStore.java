@@ -7,6 +7,7 @@ import io.tributary.gateway.journal.Change;
 import io.tributary.gateway.journal.ChunkRef;
 import io.tributary.gateway.journal.Durability;
 import io.tributary.gateway.journal.Journal;
+import io.tributary.gateway.journal.Version;
 import io.tributary.gateway.keys.TenantKeys;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.proto.ChunkId;
@@ -25,6 +26,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongFunction;
 
@@ -45,6 +47,18 @@ public final class NamespaceStore implements AutoCloseable {
     public record Paths(Path index, Path payloads, Path journal) {
     }
 
+    /**
+     * Who this gateway is to the rest of the fleet.
+     *
+     * @param gatewayId    names the file versions this gateway writes
+     * @param holdReclaims keep chunks a change dropped until {@link #acknowledged} says central
+     *                     has the change: the uplink may still need to send them
+     */
+    public record Identity(String gatewayId, boolean holdReclaims) {
+        /** A gateway on its own: nothing upstream waits for its chunks. */
+        public static final Identity STANDALONE = new Identity("local", false);
+    }
+
     private final NamespaceDb db;
     private final Journal journal;
     private final ChunkStore chunks;
@@ -55,11 +69,15 @@ public final class NamespaceStore implements AutoCloseable {
     private final Clock clock;
     private final LRUCache cache;
     private final WriteBufferManager memtables;
+    private final Identity identity;
     private long nextNodeId;
+    /** Journal index up to which central has every change of this gateway. */
+    private volatile long acknowledged = -1;
     private volatile boolean closed;
 
     private NamespaceStore(NamespaceDb db, Journal journal, ChunkStore chunks, Map<String, Long> roots, Clock clock,
-                           LRUCache cache, WriteBufferManager memtables) {
+                           LRUCache cache, WriteBufferManager memtables, Identity identity) {
+        this.identity = identity;
         this.cache = cache;
         this.memtables = memtables;
         this.db = db;
@@ -73,6 +91,12 @@ public final class NamespaceStore implements AutoCloseable {
     public static NamespaceStore open(Paths paths, Collection<String> shareNames, TenantKeys keys, ChunkSizes sizes,
                                       int zstdLevel, Durability durability, GatewayMetrics metrics, Clock clock)
             throws IOException {
+        return open(paths, shareNames, keys, sizes, zstdLevel, durability, metrics, clock, Identity.STANDALONE);
+    }
+
+    public static NamespaceStore open(Paths paths, Collection<String> shareNames, TenantKeys keys, ChunkSizes sizes,
+                                      int zstdLevel, Durability durability, GatewayMetrics metrics, Clock clock,
+                                      Identity identity) throws IOException {
         RocksDB.loadLibrary();
         // One memory budget for both databases, so the gateway's footprint does not grow with load.
         LRUCache cache = new LRUCache(BLOCK_CACHE_BYTES);
@@ -86,9 +110,11 @@ public final class NamespaceStore implements AutoCloseable {
                     new ChunkSealer(keys.dataKey(), zstdLevel), keys.dedupeKey(), sizes, durability == Durability.FSYNC,
                     metrics);
             Map<String, Long> roots = new LinkedHashMap<>();
-            NamespaceStore store = new NamespaceStore(db, journal, chunks, roots, clock, cache, memtables);
+            NamespaceStore store = new NamespaceStore(db, journal, chunks, roots, clock, cache, memtables, identity);
             store.recover(shareNames);
-            long orphans = chunks.sweepUnreferenced();
+            java.util.Set<ChunkId> held = new java.util.HashSet<>();
+            db.pendingReclaims(Long.MAX_VALUE).values().forEach(held::addAll);
+            long orphans = chunks.sweepUnreferenced(held);
             if (orphans > 0) {
                 LOG.log(System.Logger.Level.INFO, "deleted " + orphans + " chunk payloads no file refers to (uploads cut off by a stop)");
             }
@@ -205,6 +231,14 @@ public final class NamespaceStore implements AutoCloseable {
      * durable.
      */
     Committed commit(LongFunction<Change> build, List<ChunkRef> pinned) {
+        return commit(build, pinned, true);
+    }
+
+    /**
+     * @param durable wait for the journal to reach the disk; changes from central need not, as
+     *                central sends again whatever a crash loses
+     */
+    private Committed commit(LongFunction<? extends Change> build, List<ChunkRef> pinned, boolean durable) {
         Committed result;
         List<ChunkId> zero;
         lock.writeLock().lock();
@@ -212,8 +246,11 @@ public final class NamespaceStore implements AutoCloseable {
             try (WriteBatch batch = new WriteBatch()) {
                 Change change = build.apply(nextNodeId);
                 ChangeApplier.Effects fx = applier.apply(change, batch);   // throws if the change is refused
+                if (change instanceof Change.PutFile p && fx.replaced) {
+                    change = p.withBase(db.version(fx.target.id()).orElse(null));
+                }
                 long index = journal.append(change);
-                zero = finish(index, batch, fx);
+                zero = finish(index, batch, fx, change);
                 db.write(batch);
                 result = new Committed(fx.target, fx.replaced);
             } finally {
@@ -224,7 +261,9 @@ public final class NamespaceStore implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
-        journal.sync();
+        if (durable) {
+            journal.sync();
+        }
         if (!zero.isEmpty()) {
             // Only now is the change that dropped these chunks durable; before, a power cut could
             // bring back a file whose chunks were already gone.
@@ -241,19 +280,186 @@ public final class NamespaceStore implements AutoCloseable {
     private void applyAt(long index, Change change) throws RocksDBException {
         try (WriteBatch batch = new WriteBatch()) {
             ChangeApplier.Effects fx = applier.apply(change, batch);
-            List<ChunkId> zero = finish(index, batch, fx);
+            List<ChunkId> zero = finish(index, batch, fx, change);
             db.write(batch);
             chunks.reclaim(zero);
         }
     }
 
-    private List<ChunkId> finish(long index, WriteBatch batch, ChangeApplier.Effects fx) throws RocksDBException {
+    /** Adds what every change records beside its own effects; returns chunks to reclaim now. */
+    private List<ChunkId> finish(long index, WriteBatch batch, ChangeApplier.Effects fx, Change change)
+            throws RocksDBException {
         if (fx.highestNodeId >= nextNodeId) {
             nextNodeId = fx.highestNodeId + 1;
             batch.put(db.meta, NamespaceDb.NEXT_NODE, NamespaceDb.id(nextNodeId));
         }
         batch.put(db.meta, NamespaceDb.APPLIED, NamespaceDb.id(index));
-        return chunks.applyReferences(batch, fx.added, fx.removed);
+        Version version = change instanceof Change.Remote r ? r.version() : new Version(identity.gatewayId(), index);
+        if (version != null) {
+            byte[] encoded = NamespaceDb.encodeVersion(version);
+            for (long node : fx.newContent) {
+                batch.put(db.versions, NamespaceDb.id(node), encoded);
+            }
+        }
+        if (change instanceof Change.Remote r) {
+            batch.put(db.meta, NamespaceDb.revisionKey(r.share()), NamespaceDb.id(r.revision()));
+        }
+        List<ChunkId> zero = chunks.applyReferences(batch, fx.added, fx.removed);
+        if (identity.holdReclaims() && !zero.isEmpty() && !(change instanceof Change.Remote)) {
+            // The uplink may still have to send these chunks for an earlier, unsent change.
+            batch.put(db.meta, NamespaceDb.reclaimKey(index), NamespaceDb.encodeIds(zero));
+            return List.of();
+        }
+        return zero;
+    }
+
+    /**
+     * Central has every change of this gateway up to journal index {@code index}: chunks those
+     * changes dropped may go, and files written up to there are safe at central.
+     */
+    public void acknowledged(long index) {
+        if (index <= acknowledged) {
+            return;
+        }
+        acknowledged = index;
+        lock.writeLock().lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            if (closed) {
+                return;
+            }
+            for (Map.Entry<Long, List<ChunkId>> e : db.pendingReclaims(index).entrySet()) {
+                chunks.reclaim(e.getValue());
+                batch.delete(db.meta, NamespaceDb.reclaimKey(e.getKey()));
+            }
+            db.write(batch);
+        } catch (RocksDBException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot clear reclaimed chunks; they are retried: " + e.getMessage());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Journal index up to which central has this gateway's changes (-1: none known yet). */
+    public long acknowledgedIndex() {
+        return acknowledged;
+    }
+
+    public String gatewayId() {
+        return identity.gatewayId();
+    }
+
+    /** Central has this version: another branch made it, or central acknowledged ours. */
+    boolean atCentral(Version version) {
+        return !version.gateway().equals(identity.gatewayId()) || version.position() <= acknowledged;
+    }
+
+    /** The share revision from central this gateway has applied; 0 for none. */
+    public long revision(String share) {
+        return read((d, a) -> d.getLong(NamespaceDb.revisionKey(share), 0));
+    }
+
+    /** The version of the file at {@code path}, if it is a file that has one. */
+    Optional<Version> version(String share, List<String> path) {
+        return read((d, a) -> {
+            Optional<Node> node = a.resolve(a.rootOf(share), path);
+            return node.isPresent() && !node.get().directory() ? d.version(node.get().id()) : Optional.empty();
+        });
+    }
+
+    /**
+     * Applies a change central sent from another branch, without sending it back upstream. Local
+     * work central has not seen yet wins over it where the two collide: central settles those by
+     * making a conflict copy and sends the result. Returns false if the change was skipped; the
+     * revision counts as applied either way.
+     */
+    public boolean applyRemote(LongFunction<Change.Remote> build, boolean asSent) {
+        lock.writeLock().lock();
+        try {
+            Change.Remote remote = build.apply(nextNodeId);
+            String reason = refusal(remote, asSent);
+            if (reason == null) {
+                try {
+                    createAncestors(remote);
+                    // Node ids may have moved on while the ancestors were made.
+                    Change.Remote now = build.apply(nextNodeId);
+                    commit(id -> now, List.of(), false);
+                    return true;
+                } catch (ShareException e) {
+                    reason = e.getMessage();
+                }
+            }
+            LOG.log(System.Logger.Level.DEBUG, "skipped revision " + remote.revision() + " of " + remote.share() + ": " + reason);
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(db.meta, NamespaceDb.revisionKey(remote.share()), NamespaceDb.id(remote.revision()));
+                db.write(batch);
+            }
+            return false;
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("namespace write failed: " + e.getMessage(), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Central creates missing parent directories as part of a file's revision; here they become
+     * changes of their own, journaled with the same revision.
+     */
+    private void createAncestors(Change.Remote remote) throws RocksDBException {
+        List<String> target = switch (remote.change()) {
+            case Change.PutFile p -> p.path();
+            case Change.MakeDirectory m -> m.path();
+            case Change.Move m -> m.to();
+            case Change.Copy c -> c.to();
+            default -> List.of();
+        };
+        long root = applier.rootOf(remote.share());
+        long now = clock.millis();
+        for (int depth = 1; depth < target.size(); depth++) {
+            List<String> dir = target.subList(0, depth);
+            if (applier.resolve(root, dir).isEmpty()) {
+                commit(id -> new Change.Remote(remote.share(), remote.revision(), null,
+                        new Change.MakeDirectory(remote.share(), dir, id, now)), List.of(), false);
+            }
+        }
+    }
+
+    /** Counts a revision as applied without changing anything (it was this gateway's own change). */
+    public void recordRevision(String share, long revision) {
+        lock.writeLock().lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            applier.rootOf(share);
+            batch.put(db.meta, NamespaceDb.revisionKey(share), NamespaceDb.id(revision));
+            db.write(batch);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("namespace write failed: " + e.getMessage(), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Why a remote change must not be applied here, or null. Runs under the write lock. */
+    private String refusal(Change.Remote remote, boolean asSent) throws RocksDBException {
+        long root = applier.rootOf(remote.share());
+        List<String> path = switch (remote.change()) {
+            case Change.PutFile p -> p.path();
+            case Change.Delete d -> d.path();
+            default -> null;
+        };
+        if (path == null) {
+            return null;
+        }
+        Optional<Node> node = applier.resolve(root, path);
+        if (node.isEmpty() || node.get().directory()) {
+            return remote.change() instanceof Change.Delete && node.isEmpty() ? "already gone" : null;
+        }
+        Optional<Version> local = db.version(node.get().id());
+        if (local.isPresent() && local.get().equals(remote.version())) {
+            return "this version is here already";
+        }
+        boolean unsent = local.isPresent() && local.get().gateway().equals(identity.gatewayId())
+                && local.get().position() > acknowledged;
+        return asSent && unsent ? "a local version central has not seen yet takes precedence" : null;
     }
 
     /** Releases pins of an upload or a read that did not commit. */

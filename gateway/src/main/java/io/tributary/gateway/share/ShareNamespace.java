@@ -3,6 +3,7 @@ package io.tributary.gateway.share;
 import io.tributary.gateway.chunk.ChunkUpload;
 import io.tributary.gateway.journal.Change;
 import io.tributary.gateway.journal.ChunkRef;
+import io.tributary.gateway.journal.Version;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -156,6 +157,19 @@ public final class ShareNamespace {
     /** Sets the modification time (Windows sets it after copying a file). */
     public void setModified(SharePath path, Instant modified) {
         store.commit(id -> new Change.SetModified(name, path.names(), modified.toEpochMilli()), List.of());
+    }
+
+    /** The version of a file's current content, as central and the other branches name it. */
+    public Optional<Version> version(SharePath path) {
+        return store.version(name, path.names());
+    }
+
+    /**
+     * The durability receipt of a file: true once central holds its current version, so losing
+     * this gateway would not lose it. Empty for directories and for files from before versions.
+     */
+    public Optional<Boolean> safeAtCentral(SharePath path) {
+        return version(path).map(store::atCentral);
     }
 
     public LockManager locks() {

@@ -2,6 +2,7 @@ package io.tributary.gateway.webdav;
 
 import io.tributary.gateway.share.ActiveLock;
 import io.tributary.gateway.share.Entry;
+import io.tributary.gateway.share.ShareNamespace;
 
 import java.util.List;
 
@@ -10,14 +11,15 @@ import java.util.List;
  *
  * @param entry the namespace's entry; null for the service root, which is not in any share
  * @param locks the live locks covering it
+ * @param share the share it is in; null for the service root
  */
-record DavResource(DavAddress address, Entry entry, List<ActiveLock> locks) {
+record DavResource(DavAddress address, Entry entry, List<ActiveLock> locks, ShareNamespace share) {
     DavResource {
         locks = List.copyOf(locks);
     }
 
     static DavResource serviceRoot() {
-        return new DavResource(DavAddress.SERVICE_ROOT, null, List.of());
+        return new DavResource(DavAddress.SERVICE_ROOT, null, List.of(), null);
     }
 
     boolean collection() {

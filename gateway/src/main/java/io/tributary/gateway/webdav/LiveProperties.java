@@ -22,19 +22,33 @@ final class LiveProperties {
     static final PropertyName RESOURCE_TYPE = PropertyName.dav("resourcetype");
     static final PropertyName SUPPORTED_LOCK = PropertyName.dav("supportedlock");
     static final PropertyName LOCK_DISCOVERY = PropertyName.dav("lockdiscovery");
+    /** Tributary's own namespace for properties only this server has. */
+    static final String TRIBUTARY = "urn:tributary:v1";
+    /**
+     * The durability receipt: "true" once central holds the file's current version. Asked for by
+     * name only (allprop leaves it out, as it costs a lookup per file).
+     */
+    static final PropertyName SAFE_AT_CENTRAL = new PropertyName(TRIBUTARY, "safe-at-central");
 
     /** In the order allprop lists them. */
     static final List<PropertyName> ALL = List.of(RESOURCE_TYPE, DISPLAY_NAME, CONTENT_LENGTH, CONTENT_TYPE,
             ETAG, LAST_MODIFIED, CREATION_DATE, SUPPORTED_LOCK, LOCK_DISCOVERY);
 
     static final Set<PropertyName> PROTECTED = Set.of(RESOURCE_TYPE, CONTENT_LENGTH, CONTENT_TYPE,
-            ETAG, LAST_MODIFIED, CREATION_DATE, SUPPORTED_LOCK, LOCK_DISCOVERY);
+            ETAG, LAST_MODIFIED, CREATION_DATE, SUPPORTED_LOCK, LOCK_DISCOVERY, SAFE_AT_CENTRAL);
 
     private LiveProperties() {
     }
 
     /** The property as an XML fragment, or empty when it does not apply to this resource. */
     static Optional<String> value(PropertyName name, DavResource r) {
+        if (name.equals(SAFE_AT_CENTRAL)) {
+            if (r.share() == null || r.entry() == null || r.entry().directory()) {
+                return Optional.empty();
+            }
+            return r.share().safeAtCentral(r.address().path()).map(safe ->
+                    "<T:safe-at-central xmlns:T=\"" + TRIBUTARY + "\">" + safe + "</T:safe-at-central>");
+        }
         if (!name.isDav()) {
             return Optional.empty();
         }

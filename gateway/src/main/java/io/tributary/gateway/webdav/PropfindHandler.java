@@ -48,7 +48,7 @@ final class PropfindHandler implements DavMethod {
                     Optional<Entry> entry = share.stat(SharePath.ROOT);
                     if (entry.isPresent()) {
                         DavResource r = new DavResource(new DavAddress(share.name(), SharePath.ROOT), entry.get(),
-                                share.locks().covering(SharePath.ROOT));
+                                share.locks().covering(SharePath.ROOT), share);
                         answer.add(r.href(), describe(asked, r, share.deadProperties(SharePath.ROOT)));
                     }
                 }
@@ -79,7 +79,7 @@ final class PropfindHandler implements DavMethod {
 
     private static void add(Multistatus answer, PropfindRequest asked, ShareNamespace ns, DavAddress address,
                             Entry entry) {
-        DavResource r = new DavResource(address, entry, ns.locks().covering(address.path()));
+        DavResource r = new DavResource(address, entry, ns.locks().covering(address.path()), ns);
         answer.add(r.href(), describe(asked, r, ns.deadProperties(address.path())));
     }
 

@@ -27,10 +27,30 @@ class ChangeCodecTest {
                 new Change.Move("s", List.of("a"), List.of("b", "c")),
                 new Change.Copy("s", List.of("a"), List.of("z"), true, 100, 77),
                 new Change.PatchProperties("s", List.of("a"), Map.of("{urn:x}p", "<p xmlns=\"urn:x\">" + "v".repeat(70_000) + "</p>"), List.of("{urn:x}q")),
-                new Change.SetModified("s", List.of("a"), 42));
+                new Change.SetModified("s", List.of("a"), 42),
+                new Change.PutFile("s", List.of("v"), 10, 5, 60, List.of(new ChunkRef(id(3), 60)), new Version("gw-1", 0x1234_0000_0007L)),
+                new Change.Remote("s", 17, new Version("gw-2", 99),
+                        new Change.PutFile("s", List.of("r"), 11, 6, 39, List.of(new ChunkRef(id(2), 39)))),
+                new Change.Remote("s", 18, null, new Change.Move("s", List.of("r"), List.of("q"))));
         for (Change c : changes) {
             assertEquals(c, ChangeCodec.decode(ChangeCodec.encode(c)));
         }
+    }
+
+    @Test
+    void entriesWrittenBeforeVersionsExistedStillDecode() {
+        Change.PutFile put = new Change.PutFile("s", List.of("old"), 3, 4, 60, List.of(new ChunkRef(id(1), 60)));
+        byte[] withoutBase = ChangeCodec.encode(put);
+        // The old format ended after the chunk list; the new one appends a "no base" flag byte.
+        byte[] oldFormat = Arrays.copyOf(withoutBase, withoutBase.length - 1);
+        assertEquals(put, ChangeCodec.decode(oldFormat));
+    }
+
+    @Test
+    void aRemoteChangeCannotWrapAnotherOrNameAnotherShare() {
+        Change inner = new Change.Delete("s", List.of("a"));
+        assertThrows(IllegalArgumentException.class, () -> new Change.Remote("s", 1, null, new Change.Remote("s", 1, null, inner)));
+        assertThrows(IllegalArgumentException.class, () -> new Change.Remote("t", 1, null, inner));
     }
 
     @Test

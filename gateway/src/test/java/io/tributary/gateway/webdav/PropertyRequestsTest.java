@@ -51,7 +51,7 @@ class PropertyRequestsTest {
 
     @Test
     void describesAFileWithEveryLiveProperty() {
-        DavResource r = new DavResource(FILE_AT, FILE, List.of());
+        DavResource r = new DavResource(FILE_AT, FILE, List.of(), null);
         List<Multistatus.Propstat> propstats = PropfindHandler.describe(propfind("<D:allprop/>"), r, Map.of());
         String found = String.join("", propstats.get(0).properties());
         assertTrue(found.contains("<D:getcontentlength>1234</D:getcontentlength>"), found);
@@ -67,7 +67,7 @@ class PropertyRequestsTest {
 
     @Test
     void aCollectionHasNoContentLengthOrType() {
-        DavResource r = new DavResource(new DavAddress("share", new SharePath(List.of("dir"))), DIR, List.of());
+        DavResource r = new DavResource(new DavAddress("share", new SharePath(List.of("dir"))), DIR, List.of(), null);
         List<Multistatus.Propstat> propstats = PropfindHandler.describe(
                 propfind("<D:prop><D:resourcetype/><D:getcontentlength/><D:getcontenttype/></D:prop>"), r, Map.of());
         assertEquals(List.of("<D:resourcetype><D:collection/></D:resourcetype>"), propstats.get(0).properties());
@@ -80,7 +80,7 @@ class PropertyRequestsTest {
     void reportsDeadPropertiesAndUnknownOnesAs404() {
         String author = "<Z:author xmlns:Z=\"urn:z\">Ann</Z:author>";
         Map<String, String> dead = Map.of("{urn:z}author", author);
-        DavResource r = new DavResource(FILE_AT, FILE, List.of());
+        DavResource r = new DavResource(FILE_AT, FILE, List.of(), null);
         List<Multistatus.Propstat> named = PropfindHandler.describe(
                 propfind("<D:prop><Z:author xmlns:Z=\"urn:z\"/><Z:other xmlns:Z=\"urn:z\"/></D:prop>"), r, dead);
         assertEquals(List.of(author), named.get(0).properties());
@@ -94,7 +94,7 @@ class PropertyRequestsTest {
     @Test
     void aDeadDisplaynameShadowsTheComputedOne() {
         String mine = "<D:displayname xmlns:D=\"DAV:\">Quarterly</D:displayname>";
-        DavResource r = new DavResource(FILE_AT, FILE, List.of());
+        DavResource r = new DavResource(FILE_AT, FILE, List.of(), null);
         String found = String.join("", PropfindHandler.describe(propfind("<D:allprop/>"), r,
                 Map.of("{DAV:}displayname", mine)).get(0).properties());
         assertTrue(found.contains("Quarterly"), found);

@@ -1,0 +1,130 @@
+package io.tributary.gateway.uplink;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.tributary.gateway.observe.GatewayMetrics;
+import io.tributary.gateway.share.NamespaceStore;
+import io.tributary.proto.v1.IngestGrpc;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps one session with central open for as long as the gateway runs: connects, runs the
+ * session, and after a failure reconnects with exponential backoff and jitter. The gateway
+ * serves its LAN all the while; the journal simply grows until the link returns.
+ */
+public final class Uplink implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Uplink.class.getName());
+    /** Largest gRPC message either side accepts (docs/protocol.md). */
+    public static final int MAX_MESSAGE_BYTES = 16 << 20;
+    private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+    private static final Duration LONGEST_RETRY = Duration.ofSeconds(10);
+
+    private final NamespaceStore store;
+    private final GatewayMetrics metrics;
+    private final UplinkSettings settings;
+    private final ManagedChannel channel;
+    private final Downlink downlink;
+    private final UploadBudget budget;
+    private final Thread thread;
+    private volatile UplinkSession current;
+    private volatile boolean connected;
+    private volatile boolean closed;
+
+    private Uplink(NamespaceStore store, GatewayMetrics metrics, UplinkSettings settings) {
+        this.store = store;
+        this.metrics = metrics;
+        this.settings = settings;
+        // Plaintext until enrollment gives the gateway a certificate (mutual TLS).
+        this.channel = NettyChannelBuilder.forTarget(settings.target())
+                .usePlaintext()
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                .build();
+        this.downlink = new Downlink(store, metrics);
+        this.budget = new UploadBudget(settings.uploadBytesPerSecond());
+        this.thread = new Thread(this::run, "uplink");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the link; chunk reads that miss the cache fetch from central from now on. */
+    public static Uplink start(NamespaceStore store, GatewayMetrics metrics, UplinkSettings settings) {
+        Uplink uplink = new Uplink(store, metrics, settings);
+        store.chunks().fetchMissingFrom(new CentralChunks(uplink.channel));
+        uplink.thread.start();
+        return uplink;
+    }
+
+    /** A session with central is open. */
+    public boolean connected() {
+        return connected;
+    }
+
+    private void run() {
+        Backoff backoff = new Backoff(FIRST_RETRY, LONGEST_RETRY);
+        String lastProblem = null;
+        while (!closed) {
+            UplinkSession session = new UplinkSession(store, downlink, metrics, budget, settings, version());
+            current = session;
+            try {
+                IngestGrpc.newStub(channel).withMaxInboundMessageSize(MAX_MESSAGE_BYTES).session(session);
+                metrics.upstreamSessions.inc();
+                connected = true;
+                session.run();
+            } catch (IOException | RuntimeException e) {
+                String problem = e.getMessage();
+                if (!closed && !problem.equals(lastProblem)) {
+                    LOG.log(System.Logger.Level.WARNING, "link to central " + settings.target() + " down: " + problem
+                            + "; the gateway keeps serving and will retry");
+                }
+                lastProblem = problem;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                connected = false;
+                session.stop();
+            }
+            if (session.progressed()) {
+                backoff.reset();
+                lastProblem = null;
+            }
+            if (!closed) {
+                try {
+                    Thread.sleep(backoff.next());
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static String version() {
+        String v = Uplink.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        UplinkSession session = current;
+        if (session != null) {
+            session.stop();
+        }
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
