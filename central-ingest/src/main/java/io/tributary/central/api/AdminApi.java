@@ -1,0 +1,236 @@
+package io.tributary.central.api;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.tributary.central.meta.CommitResult;
+import io.tributary.central.meta.ConflictRecord;
+import io.tributary.central.meta.Entry;
+import io.tributary.central.meta.MetaStore;
+import io.tributary.central.meta.SharePath;
+import io.tributary.central.versions.FileHistory;
+import io.tributary.central.versions.FileVersion;
+import io.tributary.central.versions.NotFoundException;
+import io.tributary.central.versions.Restore;
+import io.tributary.proto.v1.OperationResult;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** {@code /api/v1}: see docs/central.md for each route. */
+public final class AdminApi implements HttpService {
+    private static final int MAX_BODY = 64 * 1024;
+    private static final Logger LOG = Logger.getLogger(AdminApi.class.getName());
+
+    /** A route body that may fail in the ways the API maps to statuses. */
+    @FunctionalInterface
+    private interface Route {
+        JsonValue handle(ServerRequest req) throws SQLException, NotFoundException, IOException;
+    }
+
+    private final MetaStore meta;
+    private final FileHistory history;
+    private final Restore restore;
+    private final Consumer<Set<String>> changed;
+
+    /** @param changed told the shares a restore changed, to wake their feeds */
+    public AdminApi(MetaStore meta, Consumer<Set<String>> changed) {
+        this.meta = meta;
+        this.history = new FileHistory(meta);
+        this.restore = new Restore(meta, history);
+        this.changed = changed;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/shares/{share}/files", (req, res) -> answer(req, res, this::files))
+                .get("/shares/{share}/versions", (req, res) -> answer(req, res, this::versions))
+                .post("/shares/{share}/restore", (req, res) -> answer(req, res, this::restoreFile))
+                .post("/shares/{share}/restore-folder", (req, res) -> answer(req, res, this::restoreFolder))
+                .get("/conflicts", (req, res) -> answer(req, res, this::conflicts));
+    }
+
+    private JsonValue files(ServerRequest req) throws SQLException, NotFoundException {
+        String share = share(req);
+        SharePath dir = SharePath.parse(req.query().first("path").orElse(""));
+        if (!dir.isRoot()) {
+            Optional<Entry> e = meta.entry(share, dir);
+            if (e.isEmpty() || !e.get().dir()) {
+                throw new NotFoundException("no folder '" + dir.display() + "' in share '" + share + "'");
+            }
+        }
+        JsonArrayBuilder entries = Json.createArrayBuilder();
+        for (Entry e : meta.children(share, dir)) {
+            JsonObjectBuilder o = Json.createObjectBuilder().add("name", e.name()).add("path", e.path())
+                    .add("type", e.dir() ? "directory" : "file").add("size", e.size())
+                    .add("modifiedMillis", e.modifiedMillis()).add("revision", e.revision());
+            if (!e.dir()) {
+                o.add("version", version(e.versionGateway(), e.versionPosition()));
+            }
+            entries.add(o);
+        }
+        return Json.createObjectBuilder().add("share", share).add("path", dir.display()).add("entries", entries).build();
+    }
+
+    private JsonValue versions(ServerRequest req) throws SQLException, NotFoundException {
+        String share = share(req);
+        SharePath path = SharePath.parse(req.query().first("path").orElse(""));
+        if (path.isRoot()) {
+            throw new IllegalArgumentException("the query parameter 'path' must name a file");
+        }
+        List<FileVersion> versions = history.of(share, path);
+        if (versions.isEmpty()) {
+            throw new NotFoundException("no file '" + path.display() + "' in share '" + share + "', now or before");
+        }
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        for (FileVersion v : versions) {
+            JsonObjectBuilder o = Json.createObjectBuilder().add("path", v.path()).add("revision", v.revision())
+                    .add("committedMillis", v.createdMillis()).add("size", v.size()).add("modifiedMillis", v.modifiedMillis())
+                    .add("origin", version(v.originGateway(), v.originPosition())).add("current", v.current());
+            if (!v.current()) {
+                o.add("replacedRevision", v.replacedRevision()).add("replacedMillis", v.replacedMillis());
+            }
+            list.add(o);
+        }
+        return Json.createObjectBuilder().add("share", share).add("path", path.display()).add("versions", list).build();
+    }
+
+    private JsonValue restoreFile(ServerRequest req) throws SQLException, NotFoundException, IOException {
+        String share = share(req);
+        JsonObject body = body(req);
+        SharePath path = SharePath.ofEntry(SharePath.parse(string(body, "path")).names());
+        return committed(restore.file(share, path, number(body, "revision")));
+    }
+
+    private JsonValue restoreFolder(ServerRequest req) throws SQLException, NotFoundException, IOException {
+        String share = share(req);
+        JsonObject body = body(req);
+        SharePath folder = SharePath.parse(string(body, "path"));
+        return committed(restore.folder(share, folder, number(body, "atMillis")));
+    }
+
+    private JsonValue conflicts(ServerRequest req) throws SQLException, NotFoundException {
+        Optional<String> share = req.query().first("share").asOptional();
+        if (share.isPresent()) {
+            SharePath.checkName(share.get());
+            if (meta.shareRevision(share.get()).isEmpty()) {
+                throw new NotFoundException("no share '" + share.get() + "'");
+            }
+        }
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        for (ConflictRecord c : meta.conflicts(share.orElse(null), 1000)) {
+            list.add(Json.createObjectBuilder().add("id", c.id()).add("share", c.share()).add("path", c.path())
+                    .add("conflictPath", c.conflictPath()).add("winner", version(c.winnerGateway(), c.winnerPosition()))
+                    .add("loser", version(c.loserGateway(), c.loserPosition())).add("loserBranch", c.loserBranch())
+                    .add("revision", c.revision()).add("atMillis", c.atMillis()));
+        }
+        return Json.createObjectBuilder().add("conflicts", list).build();
+    }
+
+    private JsonValue committed(CommitResult result) {
+        changed.accept(result.changedShares());
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        long last = 0;
+        for (OperationResult r : result.ack().getResultsList()) {
+            JsonObjectBuilder o = Json.createObjectBuilder().add("revision", r.getRevision()).add("outcome", r.getOutcome().name());
+            if (r.getConflictPathCount() > 0) {
+                o.add("conflictPath", String.join("/", r.getConflictPathList()));
+            }
+            list.add(o);
+            last = Math.max(last, r.getRevision());
+        }
+        return Json.createObjectBuilder().add("revision", last).add("operations", list).build();
+    }
+
+    private String share(ServerRequest req) throws SQLException, NotFoundException {
+        String share = req.path().pathParameters().get("share");
+        SharePath.checkName(share);
+        if (meta.shareRevision(share).isEmpty()) {
+            throw new NotFoundException("no share '" + share + "'");
+        }
+        return share;
+    }
+
+    private static JsonObject body(ServerRequest req) throws IOException {
+        byte[] bytes;
+        try (InputStream in = req.content().inputStream()) {
+            bytes = in.readNBytes(MAX_BODY + 1);
+        }
+        if (bytes.length > MAX_BODY) {
+            throw new IllegalArgumentException("the request body is larger than " + MAX_BODY + " bytes");
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
+            return reader.readObject();
+        } catch (JsonException | IllegalStateException e) {
+            throw new IllegalArgumentException("the request body is not a JSON object");
+        }
+    }
+
+    private static String string(JsonObject body, String name) {
+        if (!(body.get(name) instanceof JsonString s)) {
+            throw new IllegalArgumentException("'" + name + "' must be a string");
+        }
+        return s.getString();
+    }
+
+    private static long number(JsonObject body, String name) {
+        if (!(body.get(name) instanceof JsonNumber n) || !n.isIntegral()) {
+            throw new IllegalArgumentException("'" + name + "' must be an integer");
+        }
+        try {
+            return n.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + name + "' is out of range");
+        }
+    }
+
+    private static JsonObject version(String gateway, long position) {
+        return Json.createObjectBuilder().add("gateway", gateway == null ? "" : gateway).add("position", position).build();
+    }
+
+    private static void answer(ServerRequest req, ServerResponse res, Route route) {
+        Status status = Status.OK_200;
+        JsonValue body;
+        try {
+            body = route.handle(req);
+        } catch (NotFoundException e) {
+            status = Status.NOT_FOUND_404;
+            body = error(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            status = Status.BAD_REQUEST_400;
+            body = error(e.getMessage());
+        } catch (SQLException | IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "admin API " + req.prologue().method() + " " + req.path().path() + " failed", e);
+            status = Status.INTERNAL_SERVER_ERROR_500;
+            body = error("central failed: " + e.getMessage());
+        }
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static JsonObject error(String message) {
+        return Json.createObjectBuilder().add("error", message == null ? "" : message).build();
+    }
+}

@@ -1,0 +1,86 @@
+package io.tributary.central.cli;
+
+import io.tributary.central.Central;
+import io.tributary.central.CentralConfig;
+import io.tributary.central.meta.Dialect;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code central}: runs a central node until SIGTERM or SIGINT. */
+@Command(name = "central", mixinStandardHelpOptions = true,
+        description = "Run a central ingest node: gRPC ingest on --grpc-port, health, metrics and the admin API on --http-port.")
+public final class CentralCommand implements Callable<Integer> {
+    static final String PASSWORD_ENV = "TRIBUTARY_DB_PASSWORD";
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data directory: chunks, and meta.db with the default database.")
+    Path data;
+
+    @Option(names = "--grpc-port", defaultValue = "0", paramLabel = "N", description = "gRPC ingest port; 0 for any free port. Default: ${DEFAULT-VALUE}.")
+    int grpcPort;
+
+    @Option(names = "--http-port", defaultValue = "0", paramLabel = "N", description = "Health, metrics and admin API port; 0 for any. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+    String bind;
+
+    @Option(names = "--database", paramLabel = "JDBC_URL",
+            description = "Metadata database: jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB. Default: SQLite at DIR/meta.db.")
+    String database;
+
+    @Option(names = "--database-user", paramLabel = "USER", description = "Database user; the password comes from $" + PASSWORD_ENV + ".")
+    String databaseUser;
+
+    @Option(names = "--keep-versions-days", defaultValue = "30", paramLabel = "N",
+            description = "Keep previous file versions this many days. Default: ${DEFAULT-VALUE}.")
+    int keepVersionsDays;
+
+    @Override
+    public Integer call() throws Exception {
+        CentralConfig config = config();
+        Central central = Central.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(central::close, "central shutdown"));
+        System.out.println("tributary central ready grpc-port=" + central.grpcPort() + " http-port=" + central.httpPort());
+        System.out.flush();
+        central.awaitStopped();
+        return 0;
+    }
+
+    /** Checks every value before anything is created. */
+    CentralConfig config() {
+        port("--grpc-port", grpcPort);
+        port("--http-port", httpPort);
+        if (keepVersionsDays < 0 || keepVersionsDays > 36_500) {
+            throw new IllegalArgumentException("--keep-versions-days takes 0 to 36500, got " + keepVersionsDays);
+        }
+        if (Files.exists(data) && !Files.isDirectory(data)) {
+            throw new IllegalArgumentException("--data " + data + " exists and is not a directory");
+        }
+        if (bind.isBlank()) {
+            throw new IllegalArgumentException("--bind takes an address, got an empty one");
+        }
+        try {
+            InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--bind " + bind + " is not an address of this machine");
+        }
+        if (database != null) {
+            Dialect.of(database);
+        }
+        return new CentralConfig(data, bind, grpcPort, httpPort, database, databaseUser, System.getenv(PASSWORD_ENV),
+                Duration.ofDays(keepVersionsDays), System::currentTimeMillis);
+    }
+
+    private static void port(String option, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(option + " takes 0 to 65535, got " + port);
+        }
+    }
+}

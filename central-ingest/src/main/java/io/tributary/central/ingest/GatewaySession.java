@@ -1,0 +1,340 @@
+package io.tributary.central.ingest;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.tributary.central.chunks.ChunkStore;
+import io.tributary.central.chunks.ChunkTooLargeException;
+import io.tributary.central.meta.CommitResult;
+import io.tributary.central.meta.InvalidOperationException;
+import io.tributary.central.meta.MetaStore;
+import io.tributary.central.meta.Origin;
+import io.tributary.central.meta.SharePath;
+import io.tributary.central.observe.CentralMetrics;
+import io.tributary.proto.v1.CentralMessage;
+import io.tributary.proto.v1.ChunkPayload;
+import io.tributary.proto.v1.ChunkRef;
+import io.tributary.proto.v1.CommitBatch;
+import io.tributary.proto.v1.GatewayMessage;
+import io.tributary.proto.v1.Hello;
+import io.tributary.proto.v1.NeedAnswer;
+import io.tributary.proto.v1.NeedQuery;
+import io.tributary.proto.v1.Operation;
+import io.tributary.proto.v1.ShareChange;
+import io.tributary.proto.v1.ShareCursor;
+import io.tributary.proto.v1.Welcome;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One gateway's session. Inbound messages are taken one at a time (the next is requested only
+ * after the last was processed and the outbound side is ready), so a gateway cannot make central
+ * buffer without bound; the feed is pushed by a feed thread only while the transport is ready.
+ */
+final class GatewaySession implements StreamObserver<GatewayMessage> {
+    static final int MAX_NEED_IDS = 4096;
+    static final int MAX_BATCH_OPERATIONS = 1024;
+    private static final int FEED_BATCH = 64;
+    private static final Logger LOG = Logger.getLogger(GatewaySession.class.getName());
+
+    private final ServerCallStreamObserver<CentralMessage> out;
+    private final ChunkStore chunks;
+    private final MetaStore meta;
+    private final CentralMetrics metrics;
+    private final OpenSessions sessions;
+    private final String centralId;
+    private final Object sendLock = new Object();
+    private final Map<String, Long> cursors = new ConcurrentHashMap<>();
+    private final AtomicBoolean pumping = new AtomicBoolean();
+    private volatile boolean feedAgain;
+    private volatile boolean closed;
+    private volatile Origin origin;
+    /** Set when the next inbound message waits for the outbound side to drain; touched only by gRPC callbacks. */
+    private boolean requestWhenReady;
+
+    GatewaySession(ServerCallStreamObserver<CentralMessage> out, ChunkStore chunks, MetaStore meta, CentralMetrics metrics,
+                   OpenSessions sessions, String centralId) {
+        this.out = out;
+        this.chunks = chunks;
+        this.meta = meta;
+        this.metrics = metrics;
+        this.sessions = sessions;
+        this.centralId = centralId;
+        out.disableAutoRequest();
+        out.setOnReadyHandler(this::onReady);
+        out.setOnCancelHandler(() -> close(null));
+        out.request(1);
+    }
+
+    @Override
+    public void onNext(GatewayMessage message) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (origin == null) {
+                if (message.getKindCase() != GatewayMessage.KindCase.HELLO) {
+                    throw Status.INVALID_ARGUMENT.withDescription("the first message of a session must be Hello").asRuntimeException();
+                }
+                hello(message.getHello());
+            } else {
+                switch (message.getKindCase()) {
+                    case NEED_QUERY -> need(message.getNeedQuery());
+                    case CHUNK -> chunk(message.getChunk());
+                    case COMMIT -> commit(message.getCommit());
+                    case HEARTBEAT -> meta.heartbeat(origin.gatewayId(), message.getHeartbeat().toByteArray());
+                    case HELLO -> throw Status.INVALID_ARGUMENT.withDescription("Hello comes once, first").asRuntimeException();
+                    case KIND_NOT_SET -> throw Status.INVALID_ARGUMENT.withDescription("a message without a kind").asRuntimeException();
+                }
+            }
+        } catch (io.grpc.StatusRuntimeException e) {
+            close(e.getStatus());
+        } catch (ChunkTooLargeException e) {
+            close(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            // InvalidOperationException and bad chunk ids: the gateway sent something no gateway may send.
+            close(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+        } catch (SQLException | IOException e) {
+            LOG.log(Level.WARNING, "session of " + gatewayName() + " failed on storage", e);
+            close(Status.UNAVAILABLE.withDescription("central storage failed: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "session of " + gatewayName() + " failed", e);
+            close(Status.INTERNAL.withDescription("central failed: " + e));
+        }
+        if (!closed) {
+            requestNext();
+        }
+    }
+
+    private void hello(Hello hello) throws SQLException {
+        String gatewayId = hello.getGatewayId();
+        SharePath.checkName(gatewayId);
+        if (hello.getBranch().getBytes(StandardCharsets.UTF_8).length > SharePath.MAX_NAME_BYTES) {
+            throw new InvalidOperationException("a branch name is at most " + SharePath.MAX_NAME_BYTES + " UTF-8 bytes");
+        }
+        for (ShareCursor cursor : hello.getSharesList()) {
+            SharePath.checkName(cursor.getShare());
+            if (cursor.getRevision() < 0) {
+                throw new InvalidOperationException("a share cursor is negative");
+            }
+        }
+        String branch = hello.getBranch().isBlank() ? gatewayId : hello.getBranch();
+        long acked = meta.welcome(gatewayId, branch);
+        for (ShareCursor cursor : hello.getSharesList()) {
+            cursors.put(cursor.getShare(), cursor.getRevision());
+        }
+        origin = new Origin(gatewayId, branch);
+        sessions.register(gatewayId, this);
+        send(CentralMessage.newBuilder().setWelcome(Welcome.newBuilder().setAckedPosition(acked).setCentralId(centralId)).build());
+        wakeFeed();
+    }
+
+    private void need(NeedQuery query) {
+        if (query.getChunkIdsCount() > MAX_NEED_IDS) {
+            throw Status.RESOURCE_EXHAUSTED.withDescription("a NeedQuery has at most " + MAX_NEED_IDS + " ids").asRuntimeException();
+        }
+        NeedAnswer.Builder answer = NeedAnswer.newBuilder().setQueryId(query.getQueryId());
+        for (ByteString id : query.getChunkIdsList()) {
+            if (!chunks.exists(id.toByteArray())) {
+                answer.addMissing(id);
+            }
+        }
+        send(CentralMessage.newBuilder().setNeedAnswer(answer).build());
+    }
+
+    private void chunk(ChunkPayload chunk) throws IOException {
+        byte[] sealed = chunk.getSealed().toByteArray();
+        // Stored durably before the next message is requested: a later commit may rely on it.
+        boolean fresh = chunks.put(chunk.getChunkId().toByteArray(), sealed);
+        metrics.chunkBytesReceived.inc(sealed.length);
+        if (fresh) {
+            metrics.chunksStored.inc();
+            metrics.chunkBytesStored.inc(sealed.length);
+        } else {
+            metrics.chunksDeduplicated.inc();
+        }
+    }
+
+    private void commit(CommitBatch batch) throws SQLException {
+        List<Operation> ops = batch.getOperationsList();
+        if (ops.size() > MAX_BATCH_OPERATIONS) {
+            throw Status.RESOURCE_EXHAUSTED.withDescription("a CommitBatch has at most " + MAX_BATCH_OPERATIONS + " operations")
+                    .asRuntimeException();
+        }
+        MetaStore.validate(ops);
+        Set<ByteString> referenced = new LinkedHashSet<>();
+        for (Operation op : ops) {
+            if (op.hasPutFile()) {
+                for (ChunkRef ref : op.getPutFile().getChunksList()) {
+                    referenced.add(ref.getId());
+                }
+            }
+        }
+        for (ByteString id : referenced) {
+            if (!chunks.exists(id.toByteArray())) {
+                throw Status.FAILED_PRECONDITION.withDescription("chunk " + HexFormat.of().formatHex(id.toByteArray())
+                        + " is not at central; send it before the commit that uses it").asRuntimeException();
+            }
+        }
+        CommitResult result = meta.commit(origin, ops);
+        metrics.operationsCommitted.inc(result.applied() + result.conflicts());
+        metrics.operationsSkipped.inc(result.skipped());
+        metrics.conflicts.inc(result.conflicts());
+        send(CentralMessage.newBuilder().setCommitAck(result.ack()).build());
+        sessions.changed(result.changedShares());
+    }
+
+    private void requestNext() {
+        if (out.isReady()) {
+            out.request(1);
+        } else {
+            requestWhenReady = true;
+        }
+    }
+
+    private void onReady() {
+        if (closed) {
+            return;
+        }
+        if (requestWhenReady) {
+            requestWhenReady = false;
+            out.request(1);
+        }
+        wakeFeed();
+    }
+
+    boolean follows(Set<String> shares) {
+        for (String s : shares) {
+            if (cursors.containsKey(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Schedules a feed pass; passes never overlap, and a wake during one causes another. */
+    void wakeFeed() {
+        if (closed || origin == null) {
+            return;
+        }
+        feedAgain = true;
+        if (pumping.compareAndSet(false, true)) {
+            sessions.feedThreads().execute(this::pumpLoop);
+        }
+    }
+
+    private void pumpLoop() {
+        try {
+            while (feedAgain && !closed) {
+                feedAgain = false;
+                pump();
+            }
+        } catch (SQLException e) {
+            // The next poll tries again; the gateway keeps its cursor meanwhile.
+            LOG.log(Level.WARNING, "feed of " + gatewayName() + " could not read changes", e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "feed of " + gatewayName() + " failed", e);
+            close(Status.INTERNAL.withDescription("central's feed failed: " + e));
+        } finally {
+            pumping.set(false);
+            if (feedAgain && !closed && pumping.compareAndSet(false, true)) {
+                sessions.feedThreads().execute(this::pumpLoop);
+            }
+        }
+    }
+
+    private void pump() throws SQLException {
+        for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
+            while (!closed) {
+                if (!out.isReady()) {
+                    return; // onReady wakes the feed again
+                }
+                List<ShareChange> changes = meta.changesAfter(cursor.getKey(), cursor.getValue(), origin.gatewayId(), FEED_BATCH);
+                for (ShareChange change : changes) {
+                    if (!out.isReady() || closed) {
+                        return;
+                    }
+                    send(CentralMessage.newBuilder().setChange(change).build());
+                    cursor.setValue(change.getRevision());
+                    metrics.feedChangesSent.inc();
+                }
+                if (changes.size() < FEED_BATCH) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private void send(CentralMessage message) {
+        synchronized (sendLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                out.onNext(message);
+            } catch (RuntimeException e) {
+                // The call was cancelled under us; the cancel handler closes the session.
+                closed = true;
+            }
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        close(null);
+    }
+
+    @Override
+    public void onCompleted() {
+        if (closed) {
+            return;
+        }
+        close(null);
+        synchronized (sendLock) {
+            try {
+                out.onCompleted();
+            } catch (RuntimeException ignored) {
+                // already cancelled
+            }
+        }
+    }
+
+    /** Ends the session; with a status, tells the gateway why. */
+    void close(Status status) {
+        synchronized (sendLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (status != null) {
+                metrics.sessionsRefused.inc();
+                try {
+                    out.onError(status.asRuntimeException());
+                } catch (RuntimeException ignored) {
+                    // already cancelled
+                }
+            }
+        }
+        Origin o = origin;
+        if (o != null) {
+            sessions.unregister(o.gatewayId(), this);
+        }
+    }
+
+    private String gatewayName() {
+        Origin o = origin;
+        return o == null ? "an unnamed gateway" : o.gatewayId();
+    }
+}

@@ -1,0 +1,59 @@
+package io.tributary.central.observe;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The operator's endpoints: {@code /health} (with {@code /health/live} and {@code /health/ready})
+ * and {@code /metrics} in the Prometheus text format, bridged from Dropwizard Metrics, as the
+ * gateway serves them.
+ */
+public final class OperatorEndpoints implements HttpService {
+    private final PrometheusRegistry prometheus = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final BooleanSupplier ready;
+
+    /** @param ready true while the metadata database answers */
+    public OperatorEndpoints(CentralMetrics metrics, BooleanSupplier ready) {
+        DropwizardExports.builder().dropwizardRegistry(metrics.registry()).register(prometheus);
+        this.ready = ready;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/health", this::readiness)
+                .get("/health/ready", this::readiness)
+                .get("/health/live", (req, res) -> json(res, Status.OK_200, "{\"status\":\"UP\"}"))
+                .get("/metrics", this::metrics);
+    }
+
+    private void readiness(ServerRequest req, ServerResponse res) {
+        boolean up = ready.getAsBoolean();
+        json(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+    }
+
+    private void metrics(ServerRequest req, ServerResponse res) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        writer.write(out, prometheus.scrape());
+        res.header(HeaderNames.CONTENT_TYPE, writer.getContentType());
+        res.send(out.toByteArray());
+    }
+
+    private static void json(ServerResponse res, Status status, String body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body.getBytes(StandardCharsets.UTF_8));
+    }
+}
