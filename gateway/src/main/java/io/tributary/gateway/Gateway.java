@@ -56,7 +56,7 @@ public final class Gateway implements AutoCloseable {
         NamespaceStore store = NamespaceStore.open(
                 new NamespaceStore.Paths(data.resolve("index"), config.ssdDir(), data.resolve("journal")),
                 config.shares(), keys, config.chunkSizes(), config.zstdLevel(), config.durability(), metrics,
-                Clock.systemUTC(), new NamespaceStore.Identity(gatewayId, config.uplink() != null));
+                Clock.systemUTC(), new NamespaceStore.Options(gatewayId, config.uplink() != null, config.cacheCapBytes()));
         WebServer shareServer = null;
         Uplink uplink = null;
         try {

@@ -19,11 +19,12 @@ import java.util.Map;
  * @param maxUploadBytes largest file a client may upload
  * @param keysDir        the tenant keystore; gateways of one tenant must share its keys
  * @param uplink         how to reach central, or null for a gateway on its own
+ * @param cacheCapBytes  most bytes the chunk cache may take; 0 for no cap
  */
 public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
                             List<String> shares, Map<String, String> localUsers, Durability durability,
                             long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel, Path keysDir,
-                            UplinkSettings uplink) {
+                            UplinkSettings uplink, long cacheCapBytes) {
     public static final long DEFAULT_MAX_UPLOAD = 1L << 40;
     public static final int DEFAULT_ZSTD_LEVEL = 1;
 
@@ -36,6 +37,15 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
         if (maxUploadBytes <= 0) {
             throw new IllegalArgumentException("the upload limit must be positive");
         }
+        if (cacheCapBytes < 0) {
+            throw new IllegalArgumentException("--cache-cap must not be negative");
+        }
+        if (cacheCapBytes > 0 && uplink == null) {
+            throw new IllegalArgumentException("--cache-cap needs --central: a gateway on its own has nowhere to evict to");
+        }
+        if (cacheCapBytes > 0 && cacheCapBytes < 16L << 20) {
+            throw new IllegalArgumentException("--cache-cap must be at least 16m");
+        }
         if (keysDir == null) {
             keysDir = dataDir.resolve("keys");
         }
@@ -46,6 +56,6 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
                          List<String> shares, Map<String, String> localUsers, Durability durability,
                          long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
         this(dataDir, ssdDir, bindHost, sharePort, httpPort, shares, localUsers, durability, maxUploadBytes,
-                chunkSizes, zstdLevel, null, null);
+                chunkSizes, zstdLevel, null, null, 0);
     }
 }

@@ -60,6 +60,13 @@ public final class ChunkStore implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final GroupSync payloadSync;
     private final boolean syncPayloads;
+    /** Most bytes the segments may take; 0 for no cap. */
+    private final long capBytes;
+    private final UnsentChunks unsent = new UnsentChunks();
+    /** Segment to a tick of its last append or read: eviction takes the least recently used first. */
+    private final Map<Integer, Long> lastUse = new ConcurrentHashMap<>();
+    private final AtomicLong useTicks = new AtomicLong();
+    private final AtomicLong peakBytes = new AtomicLong();
     /** Null on a stand-alone gateway: then every referenced chunk is stored here. */
     private volatile RemoteChunks remote;
     /** Chunk id to the number of uploads and reads in flight that hold it. */
@@ -78,7 +85,8 @@ public final class ChunkStore implements AutoCloseable {
 
     private ChunkStore(RocksDB index, ColumnFamilyHandle chunks, SegmentStore segments, RocksDB locations,
                        ChunkSealer sealer, byte[] dedupeKey, ChunkSizes sizes, boolean syncPayloads,
-                       GatewayMetrics metrics) {
+                       GatewayMetrics metrics, long capBytes) {
+        this.capBytes = capBytes;
         this.index = index;
         this.chunks = chunks;
         this.segments = segments;
@@ -98,13 +106,23 @@ public final class ChunkStore implements AutoCloseable {
     public static ChunkStore open(RocksDB index, ColumnFamilyHandle chunks, Path ssdDir, WriteBufferManager memtables,
                                   ChunkSealer sealer, byte[] dedupeKey, ChunkSizes sizes, boolean syncPayloads,
                                   GatewayMetrics metrics) throws IOException {
+        return open(index, chunks, ssdDir, memtables, sealer, dedupeKey, sizes, syncPayloads, metrics, 0);
+    }
+
+    /** @param capBytes most bytes the payloads may take (0: no cap); only chunks central has are evicted */
+    public static ChunkStore open(RocksDB index, ColumnFamilyHandle chunks, Path ssdDir, WriteBufferManager memtables,
+                                  ChunkSealer sealer, byte[] dedupeKey, ChunkSizes sizes, boolean syncPayloads,
+                                  GatewayMetrics metrics, long capBytes) throws IOException {
+        // Eviction frees whole segments, so under a cap they must be a small part of it.
+        long segmentBytes = capBytes > 0
+                ? Math.clamp(capBytes / 16, 1L << 20, SegmentStore.MAX_SEGMENT_BYTES) : SegmentStore.MAX_SEGMENT_BYTES;
         return open(index, chunks, ssdDir, memtables, sealer, dedupeKey, sizes, syncPayloads, metrics,
-                SegmentStore.MAX_SEGMENT_BYTES);
+                segmentBytes, capBytes);
     }
 
     static ChunkStore open(RocksDB index, ColumnFamilyHandle chunks, Path ssdDir, WriteBufferManager memtables,
                            ChunkSealer sealer, byte[] dedupeKey, ChunkSizes sizes, boolean syncPayloads,
-                           GatewayMetrics metrics, long segmentBytes) throws IOException {
+                           GatewayMetrics metrics, long segmentBytes, long capBytes) throws IOException {
         Files.createDirectories(ssdDir);
         SegmentStore segments = SegmentStore.open(ssdDir.resolve("segments"), segmentBytes);
         try (Options options = new Options()) {
@@ -115,8 +133,11 @@ public final class ChunkStore implements AutoCloseable {
             options.setWriteBufferManager(memtables);
             RocksDB locations = RocksDB.open(options, ssdDir.resolve("locations").toString());
             ChunkStore store = new ChunkStore(index, chunks, segments, locations, sealer, dedupeKey, sizes,
-                    syncPayloads, metrics);
+                    syncPayloads, metrics, capBytes);
             store.countLiveBytes();
+            metrics.gauge("tributary_cache_bytes", store::cacheBytes);
+            metrics.gauge("tributary_cache_peak_bytes", store.peakBytes::get);
+            metrics.gauge("tributary_cache_cap_bytes", () -> capBytes);
             store.compactor.scheduleWithFixedDelay(store::compactInBackground, COMPACTION_PERIOD_SECONDS,
                     COMPACTION_PERIOD_SECONDS, TimeUnit.SECONDS);
             return store;
@@ -149,7 +170,13 @@ public final class ChunkStore implements AutoCloseable {
             return new ChunkRef(id, len);
         }
         byte[] sealed = sealer.seal(id, buf, off, len);
+        if (!makeRoom(sealed.length)) {
+            metrics.cacheFullRefusals.inc();
+            throw new CacheFullException("the gateway's cache is at its cap of " + capBytes
+                    + " bytes and all of it is data central does not have yet; try again once the upload to central catches up");
+        }
         ChunkLocation loc = segments.append(id, sealed);
+        used(loc);
         try {
             locations.put(locationWrite, id.toBytes(), loc.encode());
             live.computeIfAbsent(loc.segment(), k -> new AtomicLong()).addAndGet(loc.recordBytes());
@@ -282,11 +309,18 @@ public final class ChunkStore implements AutoCloseable {
     }
 
     private void deletePayload(ChunkId id) {
+        if (dropLocation(id)) {
+            metrics.chunksReclaimed.inc();
+        }
+    }
+
+    /** Forgets where a chunk is, so its bytes are dead; true if it was stored here. */
+    private boolean dropLocation(ChunkId id) {
         synchronized (relocation) {
             try {
                 byte[] value = locations.get(id.toBytes());
                 if (value == null) {
-                    return;
+                    return false;
                 }
                 locations.delete(locationWrite, id.toBytes());
                 ChunkLocation loc = ChunkLocation.decode(value);
@@ -294,9 +328,10 @@ public final class ChunkStore implements AutoCloseable {
                 if (bytes != null) {
                     bytes.addAndGet(-loc.recordBytes());
                 }
-                metrics.chunksReclaimed.inc();
+                return true;
             } catch (RocksDBException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot reclaim chunk " + id + ": " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "cannot drop chunk " + id + ": " + e.getMessage());
+                return false;
             }
         }
     }
@@ -342,7 +377,10 @@ public final class ChunkStore implements AutoCloseable {
                 return null;
             }
             try {
-                return segments.read(id, ChunkLocation.decode(value));
+                ChunkLocation loc = ChunkLocation.decode(value);
+                byte[] sealed = segments.read(id, loc);
+                used(loc);
+                return sealed;
             } catch (ClosedChannelException e) {
                 if (attempt >= 3) {
                     throw new IOException("chunk " + id + " kept moving while being read", e);
@@ -354,10 +392,11 @@ public final class ChunkStore implements AutoCloseable {
     private void keepFetched(ChunkId id, byte[] sealed) throws IOException {
         synchronized (relocation) {
             try {
-                if (locations.get(id.toBytes()) != null || !indexed(id)) {
-                    return; // another reader kept it first, or no file needs it any more
+                if (locations.get(id.toBytes()) != null || !indexed(id) || !makeRoom(sealed.length)) {
+                    return; // kept by another reader, needed by no file any more, or no room: serve it uncached
                 }
                 ChunkLocation loc = segments.append(id, sealed);
+                used(loc);
                 try {
                     locations.put(locationWrite, id.toBytes(), loc.encode());
                     live.computeIfAbsent(loc.segment(), k -> new AtomicLong()).addAndGet(loc.recordBytes());
@@ -467,6 +506,91 @@ public final class ChunkStore implements AutoCloseable {
             } catch (IOException | RocksDBException e) {
                 throw new IllegalStateException("cannot move chunk " + id + " out of segment " + from.segment()
                         + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Chunks central may not have yet; the cache keeps them whatever the cap. */
+    public UnsentChunks unsent() {
+        return unsent;
+    }
+
+    private void used(ChunkLocation loc) {
+        lastUse.put(loc.segment(), useTicks.incrementAndGet());
+    }
+
+    /** Bytes the payload segments take. */
+    public long cacheBytes() {
+        try {
+            long bytes = segmentBytes();
+            peakBytes.accumulateAndGet(bytes, Math::max);
+            return bytes;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Makes room for {@code bytes} more under the cap: past the high watermark (90 %) evicts chunks
+     * central has, least recently used segments first, down to the low watermark (80 %). False if
+     * that cannot make room: what is left is not safe at central yet.
+     */
+    private boolean makeRoom(long bytes) throws IOException {
+        if (capBytes <= 0) {
+            return true;
+        }
+        long now = cacheBytes();
+        if (now + bytes <= capBytes * 9 / 10) {
+            return true;
+        }
+        synchronized (relocation) {
+            evictDownTo(capBytes * 8 / 10 - bytes);
+            long after = cacheBytes();
+            return after + bytes <= capBytes;
+        }
+    }
+
+    private void evictDownTo(long target) throws IOException {
+        while (segmentBytes() > target) {
+            List<Integer> candidates = new ArrayList<>();
+            for (int segment : segments.segments()) {
+                if (segments.finished(segment)) {
+                    candidates.add(segment);
+                }
+            }
+            candidates.sort(java.util.Comparator.comparingLong(s -> lastUse.getOrDefault(s, 0L)));
+            boolean freed = false;
+            for (int segment : candidates) {
+                Map<ChunkId, ChunkLocation> located = locatedIn(segment);
+                Set<ChunkId> evictable = new java.util.HashSet<>();
+                for (ChunkId id : located.keySet()) {
+                    if (!unsent.contains(id) && !pins.containsKey(id) && !unindexed.contains(id)) {
+                        evictable.add(id);
+                    }
+                }
+                if (evictable.isEmpty() && !located.isEmpty()) {
+                    continue;
+                }
+                long evictedBytes = 0;
+                for (Map.Entry<ChunkId, ChunkLocation> e : located.entrySet()) {
+                    if (evictable.contains(e.getKey())) {
+                        evictedBytes += e.getValue().recordBytes();
+                        dropLocation(e.getKey());
+                    } else {
+                        relocate(e.getKey(), e.getValue());
+                    }
+                }
+                flushPayloads();
+                segments.delete(segment);
+                live.remove(segment);
+                lastUse.remove(segment);
+                metrics.cacheEvictions.inc(evictable.size());
+                metrics.cacheEvictedBytes.inc(evictedBytes);
+                freed = true;
+                break;
+            }
+            if (!freed) {
+                return;
             }
         }
     }

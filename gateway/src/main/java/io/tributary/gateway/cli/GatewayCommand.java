@@ -71,6 +71,11 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "Cap on chunk bytes per second sent to central; 0 for none. Suffixes k, m, g. Default: ${DEFAULT-VALUE}.")
     String uploadRate;
 
+    @Option(names = "--cache-cap", paramLabel = "BYTES", defaultValue = "0",
+            description = "Most bytes the chunk cache may take (needs --central); only chunks central has are evicted. "
+                    + "Suffixes k, m, g. Default: ${DEFAULT-VALUE} (no cap).")
+    String cacheCap;
+
     @Override
     public Integer call() throws Exception {
         GatewayConfig config = config();
@@ -95,10 +100,11 @@ public final class GatewayCommand implements Callable<Integer> {
             users.put(user.substring(0, colon), user.substring(colon + 1));
         }
         UplinkSettings uplink = central == null ? null
-                : new UplinkSettings(central, branch != null ? branch : hostName(), parseBytes(uploadRate), UplinkSettings.DEFAULT_WINDOW);
+                : new UplinkSettings(central, branch != null ? branch : hostName(), parseBytes(uploadRate, "--upload-rate"),
+                UplinkSettings.DEFAULT_WINDOW);
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
-                ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink);
+                ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"));
     }
 
     private static String hostName() {
@@ -111,7 +117,7 @@ public final class GatewayCommand implements Callable<Integer> {
         }
     }
 
-    static long parseBytes(String text) {
+    static long parseBytes(String text, String option) {
         String t = text.strip().toLowerCase(java.util.Locale.ROOT);
         long unit = 1;
         if (!t.isEmpty() && "kmg".indexOf(t.charAt(t.length() - 1)) >= 0) {
@@ -121,11 +127,11 @@ public final class GatewayCommand implements Callable<Integer> {
         try {
             long n = Long.parseLong(t);
             if (n < 0) {
-                throw new IllegalArgumentException("--upload-rate must not be negative, got '" + text + "'");
+                throw new IllegalArgumentException(option + " must not be negative, got '" + text + "'");
             }
             return Math.multiplyExact(n, unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("--upload-rate takes a byte count such as 10m, got '" + text + "'");
+            throw new IllegalArgumentException(option + " takes a byte count such as 10m, got '" + text + "'");
         }
     }
 }

@@ -4,6 +4,7 @@ import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.journal.Durability;
+import io.tributary.gateway.uplink.UplinkSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +23,8 @@ import java.util.Map;
  * password is made on first start and kept in {@code var/credentials}.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start a gateway on embedded defaults under ./var and print how to map its share.")
+        description = "Start a gateway on embedded defaults under ./var and print how to map its share.%n"
+                + "The launcher's `./tributary up` also starts a central beside it and passes --central.")
 public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     private static final String USER = "branch";
 
@@ -32,13 +34,22 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ListenPorts ports;
 
+    @Option(names = "--central", paramLabel = "HOST:PORT",
+            description = "The central this gateway joins (the launcher starts one beside it). Default: none.")
+    String central;
+
+    @Option(names = "--central-console", paramLabel = "URL", description = "Central's HTTP address, to print.")
+    String centralConsole;
+
     @Override
     public Integer call() throws Exception {
         String password = password(var.resolve("credentials"));
         Path data = var.resolve("gateway");
+        UplinkSettings uplink = central == null ? null
+                : new UplinkSettings(central, "branch", 0, UplinkSettings.DEFAULT_WINDOW);
         GatewayConfig config = new GatewayConfig(data, data.resolve("ssd"), "127.0.0.1", ports.sharePort, ports.httpPort,
                 List.of("share"), Map.of(USER, password), Durability.FSYNC, GatewayConfig.DEFAULT_MAX_UPLOAD,
-                ChunkSizes.DEFAULT, GatewayConfig.DEFAULT_ZSTD_LEVEL);
+                ChunkSizes.DEFAULT, GatewayConfig.DEFAULT_ZSTD_LEVEL, null, uplink, 0);
         Gateway gateway = Gateway.start(config);
         String url = "http://127.0.0.1:" + gateway.sharePort() + "/share/";
         System.out.println();
@@ -47,6 +58,9 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         System.out.println("  User:      " + USER);
         System.out.println("  Password:  " + password + "   (kept in " + var.resolve("credentials") + ")");
         System.out.println("  Metrics:   http://127.0.0.1:" + gateway.httpPort() + "/metrics");
+        if (central != null) {
+            System.out.println("  Central:   " + central + " (gRPC)" + (centralConsole == null ? "" : ", " + centralConsole));
+        }
         System.out.println();
         System.out.println("Map it:   rclone: rclone lsd :webdav: --webdav-url " + url + " --webdav-user " + USER
                 + " --webdav-pass $(rclone obscure '" + password + "')");

@@ -55,6 +55,17 @@ public final class GatewayMetrics {
     public final Histogram groupCommitSize = registry.register("tributary_group_commit_size",
             new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
 
+    /** Chunks evicted from the cache (central has them), and their sealed bytes. */
+    public final Counter cacheEvictions = registry.counter("tributary_cache_evictions");
+    public final Counter cacheEvictedBytes = registry.counter("tributary_cache_evicted_bytes");
+    /** Writes refused with 503 because the cache was full of data central does not have yet. */
+    public final Counter cacheFullRefusals = registry.counter("tributary_cache_full_refusals");
+
+    /** Registers a gauge read on each scrape. */
+    public void gauge(String name, java.util.function.LongSupplier value) {
+        registry.gauge(name, () -> value::getAsLong);
+    }
+
     public MetricRegistry registry() {
         return registry;
     }

@@ -40,6 +40,8 @@ final class NamespaceDb implements AutoCloseable {
     static final byte[] APPLIED = "journal-applied".getBytes(StandardCharsets.US_ASCII);
     static final byte[] NEXT_NODE = "next-node".getBytes(StandardCharsets.US_ASCII);
     static final byte[] NEXT_ROOT = "next-root".getBytes(StandardCharsets.US_ASCII);
+    /** Journal index up to which central acknowledged this gateway's changes, as last recorded. */
+    static final byte[] ACKNOWLEDGED = "uplink-acknowledged".getBytes(StandardCharsets.US_ASCII);
     /** Prefix of "chunks this journal position dropped, to reclaim once central has the change". */
     static final byte[] RECLAIM = "reclaim/".getBytes(StandardCharsets.US_ASCII);
 

@@ -48,15 +48,23 @@ public final class NamespaceStore implements AutoCloseable {
     }
 
     /**
-     * Who this gateway is to the rest of the fleet.
+     * How the store takes part in a fleet.
      *
-     * @param gatewayId    names the file versions this gateway writes
-     * @param holdReclaims keep chunks a change dropped until {@link #acknowledged} says central
-     *                     has the change: the uplink may still need to send them
+     * @param gatewayId     names the file versions this gateway writes
+     * @param holdReclaims  keep chunks a change dropped until {@link #acknowledged} says central
+     *                      has the change: the uplink may still need to send them
+     * @param cacheCapBytes most bytes the chunk payloads may take (0: no cap); only chunks central
+     *                      has are evicted, and writes are refused rather than overrun the cap
      */
-    public record Identity(String gatewayId, boolean holdReclaims) {
+    public record Options(String gatewayId, boolean holdReclaims, long cacheCapBytes) {
         /** A gateway on its own: nothing upstream waits for its chunks. */
-        public static final Identity STANDALONE = new Identity("local", false);
+        public static final Options STANDALONE = new Options("local", false, 0);
+
+        public Options {
+            if (cacheCapBytes < 0) {
+                throw new IllegalArgumentException("the cache cap must not be negative");
+            }
+        }
     }
 
     private final NamespaceDb db;
@@ -69,15 +77,15 @@ public final class NamespaceStore implements AutoCloseable {
     private final Clock clock;
     private final LRUCache cache;
     private final WriteBufferManager memtables;
-    private final Identity identity;
+    private final Options options;
     private long nextNodeId;
     /** Journal index up to which central has every change of this gateway. */
     private volatile long acknowledged = -1;
     private volatile boolean closed;
 
     private NamespaceStore(NamespaceDb db, Journal journal, ChunkStore chunks, Map<String, Long> roots, Clock clock,
-                           LRUCache cache, WriteBufferManager memtables, Identity identity) {
-        this.identity = identity;
+                           LRUCache cache, WriteBufferManager memtables, Options options) {
+        this.options = options;
         this.cache = cache;
         this.memtables = memtables;
         this.db = db;
@@ -91,12 +99,12 @@ public final class NamespaceStore implements AutoCloseable {
     public static NamespaceStore open(Paths paths, Collection<String> shareNames, TenantKeys keys, ChunkSizes sizes,
                                       int zstdLevel, Durability durability, GatewayMetrics metrics, Clock clock)
             throws IOException {
-        return open(paths, shareNames, keys, sizes, zstdLevel, durability, metrics, clock, Identity.STANDALONE);
+        return open(paths, shareNames, keys, sizes, zstdLevel, durability, metrics, clock, Options.STANDALONE);
     }
 
     public static NamespaceStore open(Paths paths, Collection<String> shareNames, TenantKeys keys, ChunkSizes sizes,
                                       int zstdLevel, Durability durability, GatewayMetrics metrics, Clock clock,
-                                      Identity identity) throws IOException {
+                                      Options options) throws IOException {
         RocksDB.loadLibrary();
         // One memory budget for both databases, so the gateway's footprint does not grow with load.
         LRUCache cache = new LRUCache(BLOCK_CACHE_BYTES);
@@ -108,10 +116,11 @@ public final class NamespaceStore implements AutoCloseable {
             journal = Journal.open(paths.journal(), durability, metrics);
             chunks = ChunkStore.open(db.db, db.chunks, paths.payloads(), memtables,
                     new ChunkSealer(keys.dataKey(), zstdLevel), keys.dedupeKey(), sizes, durability == Durability.FSYNC,
-                    metrics);
+                    metrics, options.cacheCapBytes());
             Map<String, Long> roots = new LinkedHashMap<>();
-            NamespaceStore store = new NamespaceStore(db, journal, chunks, roots, clock, cache, memtables, identity);
+            NamespaceStore store = new NamespaceStore(db, journal, chunks, roots, clock, cache, memtables, options);
             store.recover(shareNames);
+            store.rememberUnsent();
             java.util.Set<ChunkId> held = new java.util.HashSet<>();
             db.pendingReclaims(Long.MAX_VALUE).values().forEach(held::addAll);
             long orphans = chunks.sweepUnreferenced(held);
@@ -294,7 +303,7 @@ public final class NamespaceStore implements AutoCloseable {
             batch.put(db.meta, NamespaceDb.NEXT_NODE, NamespaceDb.id(nextNodeId));
         }
         batch.put(db.meta, NamespaceDb.APPLIED, NamespaceDb.id(index));
-        Version version = change instanceof Change.Remote r ? r.version() : new Version(identity.gatewayId(), index);
+        Version version = change instanceof Change.Remote r ? r.version() : new Version(options.gatewayId(), index);
         if (version != null) {
             byte[] encoded = NamespaceDb.encodeVersion(version);
             for (long node : fx.newContent) {
@@ -304,8 +313,11 @@ public final class NamespaceStore implements AutoCloseable {
         if (change instanceof Change.Remote r) {
             batch.put(db.meta, NamespaceDb.revisionKey(r.share()), NamespaceDb.id(r.revision()));
         }
+        if (options.holdReclaims() && change instanceof Change.PutFile p) {
+            chunks.unsent().add(index, p.chunks());
+        }
         List<ChunkId> zero = chunks.applyReferences(batch, fx.added, fx.removed);
-        if (identity.holdReclaims() && !zero.isEmpty() && !(change instanceof Change.Remote)) {
+        if (options.holdReclaims() && !zero.isEmpty() && !(change instanceof Change.Remote)) {
             // The uplink may still have to send these chunks for an earlier, unsent change.
             batch.put(db.meta, NamespaceDb.reclaimKey(index), NamespaceDb.encodeIds(zero));
             return List.of();
@@ -322,11 +334,14 @@ public final class NamespaceStore implements AutoCloseable {
             return;
         }
         acknowledged = index;
+        chunks.unsent().acknowledged(index);
         lock.writeLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
             if (closed) {
                 return;
             }
+            // Without the WAL a crash may lose this; an older value only keeps more chunks in the cache.
+            batch.put(db.meta, NamespaceDb.ACKNOWLEDGED, NamespaceDb.id(index));
             for (Map.Entry<Long, List<ChunkId>> e : db.pendingReclaims(index).entrySet()) {
                 chunks.reclaim(e.getValue());
                 batch.delete(db.meta, NamespaceDb.reclaimKey(e.getKey()));
@@ -339,18 +354,32 @@ public final class NamespaceStore implements AutoCloseable {
         }
     }
 
+    /** After a restart: the chunks of changes central had not acknowledged when we stopped. */
+    private void rememberUnsent() throws RocksDBException {
+        if (!options.holdReclaims()) {
+            return;
+        }
+        long acked = db.getLong(NamespaceDb.ACKNOWLEDGED, -1);
+        journal.replay(acked, (index, change) -> {
+            if (change instanceof Change.PutFile p) {
+                chunks.unsent().add(index, p.chunks());
+            }
+        });
+        acknowledged = acked;
+    }
+
     /** Journal index up to which central has this gateway's changes (-1: none known yet). */
     public long acknowledgedIndex() {
         return acknowledged;
     }
 
     public String gatewayId() {
-        return identity.gatewayId();
+        return options.gatewayId();
     }
 
     /** Central has this version: another branch made it, or central acknowledged ours. */
     boolean atCentral(Version version) {
-        return !version.gateway().equals(identity.gatewayId()) || version.position() <= acknowledged;
+        return !version.gateway().equals(options.gatewayId()) || version.position() <= acknowledged;
     }
 
     /** The share revision from central this gateway has applied; 0 for none. */
@@ -457,7 +486,7 @@ public final class NamespaceStore implements AutoCloseable {
         if (local.isPresent() && local.get().equals(remote.version())) {
             return "this version is here already";
         }
-        boolean unsent = local.isPresent() && local.get().gateway().equals(identity.gatewayId())
+        boolean unsent = local.isPresent() && local.get().gateway().equals(options.gatewayId())
                 && local.get().position() > acknowledged;
         return asSent && unsent ? "a local version central has not seen yet takes precedence" : null;
     }

@@ -20,7 +20,9 @@ public final class ShareException extends RuntimeException {
         /** The body was larger than the configured limit. */
         TOO_LARGE,
         /** The store is out of space or the journal cannot take more. */
-        NO_SPACE
+        NO_SPACE,
+        /** The cache is at its cap with data central does not have yet: try again later. */
+        BUSY
     }
 
     private final Kind kind;

@@ -1,5 +1,6 @@
 package io.tributary.gateway.share;
 
+import io.tributary.gateway.chunk.CacheFullException;
 import io.tributary.gateway.chunk.ChunkUpload;
 import io.tributary.gateway.journal.Change;
 import io.tributary.gateway.journal.ChunkRef;
@@ -83,6 +84,8 @@ public final class ShareNamespace {
             NamespaceStore.Committed c = store.commit(
                     id -> new Change.PutFile(name, path.names(), id, now, upload.size(), upload.chunks()), upload.chunks());
             return new WriteResult(c.target().entry(), !c.replaced());
+        } catch (CacheFullException e) {
+            throw new ShareException(ShareException.Kind.BUSY, e.getMessage());
         } catch (IOException e) {
             if (String.valueOf(e.getMessage()).contains("No space left on device")) {
                 throw new ShareException(ShareException.Kind.NO_SPACE, "the gateway's chunk store is full; nothing was written");

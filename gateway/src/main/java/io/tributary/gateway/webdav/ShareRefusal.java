@@ -11,8 +11,12 @@ final class ShareRefusal {
     private ShareRefusal() {
     }
 
+    /** Seconds a client is asked to wait when the cache is full of data still on its way to central. */
+    static final String RETRY_AFTER_SECONDS = "10";
+
     static DavException of(ShareException e, String method) {
-        return DavException.of(status(e.kind(), method), e.getMessage());
+        DavException refusal = DavException.of(status(e.kind(), method), e.getMessage());
+        return e.kind() == ShareException.Kind.BUSY ? refusal.header("Retry-After", RETRY_AFTER_SECONDS) : refusal;
     }
 
     static Status status(ShareException.Kind kind, String method) {
@@ -37,6 +41,7 @@ final class ShareRefusal {
             case LOCKED -> Status.LOCKED_423;
             case TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE_413;
             case NO_SPACE -> Status.INSUFFICIENT_STORAGE_507;
+            case BUSY -> Status.SERVICE_UNAVAILABLE_503;
         };
     }
 }

@@ -27,8 +27,8 @@ public record WebDavLimits(long maxUploadBytes, int maxXmlBodyBytes, int maxProp
         }
     }
 
-    /** 64 GiB uploads, 1 MiB XML bodies, 10,000 entries per listing. */
+    /** 64 GiB uploads, 1 MiB XML bodies, 50,000 entries per listing (a branch folder of 10,000 files lists whole). */
     public static WebDavLimits defaults() {
-        return new WebDavLimits(64L << 30, DEFAULT_MAX_XML_BODY_BYTES, 10_000);
+        return new WebDavLimits(64L << 30, DEFAULT_MAX_XML_BODY_BYTES, 50_000);
     }
 }

@@ -157,6 +157,18 @@ public final class Dav {
                 BodyPublishers.ofString(body));
     }
 
+    /** True if the path exists (PROPFIND Depth 0 answers 207). */
+    public boolean stat(String path) {
+        HttpResponse<String> r = propfind(path, "0", """
+                <?xml version="1.0" encoding="utf-8"?>
+                <D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/></D:prop></D:propfind>
+                """);
+        if (r.statusCode() != 207 && r.statusCode() != 404) {
+            throw new AssertionError("PROPFIND " + path + " -> " + r.statusCode() + " " + r.body());
+        }
+        return r.statusCode() == 207;
+    }
+
     /** PROPFIND Depth 1 of a collection: its members (not itself), sorted by path. */
     public List<Entry> list(String collection) {
         String dir = collection.isEmpty() || collection.endsWith("/") ? collection : collection + "/";

@@ -40,33 +40,45 @@ public final class GatewayProcess implements AutoCloseable {
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
             "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
             "-Dchronicle.analytics.disable=true");
+    public static final String CENTRAL_MAIN_CLASS = "io.tributary.central.cli.Main";
+    /** A gateway prints share-port first, a central grpc-port. */
     private static final Pattern READY =
-            Pattern.compile("^tributary gateway ready share-port=(\\d+) http-port=(\\d+)\\s*$");
+            Pattern.compile("^tributary (?:gateway|central) ready (?:share|grpc)-port=(\\d+) http-port=(\\d+)\\s*$");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    /** How to start a gateway; a record so a restart reuses it verbatim. */
+    /**
+     * How to start a gateway (or, with {@code central}, a central ingest node); a record so a
+     * restart reuses it verbatim.
+     */
     public record Config(String label, Path dataDir, String user, String password, String durability,
-                         Long maxUploadBytes, String xmx, Duration readyTimeout, List<String> extraArgs) {
+                         Long maxUploadBytes, String xmx, Duration readyTimeout, List<String> extraArgs,
+                         boolean central) {
         public static Config of(String label, Path dataDir) {
             return new Config(label, dataDir, "alice", "s3cret-Pa55", "fsync", null, "512m",
-                    Duration.ofSeconds(60), List.of());
+                    Duration.ofSeconds(60), List.of(), false);
+        }
+
+        /** A central node; its gRPC port is what {@link #sharePort()} reports. */
+        public static Config central(String label, Path dataDir) {
+            return new Config(label, dataDir, null, null, null, null, "512m", Duration.ofSeconds(60), List.of(), true);
         }
 
         public Config durability(String d) {
-            return new Config(label, dataDir, user, password, d, maxUploadBytes, xmx, readyTimeout, extraArgs);
+            return new Config(label, dataDir, user, password, d, maxUploadBytes, xmx, readyTimeout, extraArgs, central);
         }
 
         public Config maxUploadBytes(long n) {
-            return new Config(label, dataDir, user, password, durability, n, xmx, readyTimeout, extraArgs);
+            return new Config(label, dataDir, user, password, durability, n, xmx, readyTimeout, extraArgs, central);
         }
 
         public Config xmx(String x) {
-            return new Config(label, dataDir, user, password, durability, maxUploadBytes, x, readyTimeout, extraArgs);
+            return new Config(label, dataDir, user, password, durability, maxUploadBytes, x, readyTimeout, extraArgs,
+                    central);
         }
 
         public Config extraArgs(String... args) {
             return new Config(label, dataDir, user, password, durability, maxUploadBytes, xmx, readyTimeout,
-                    List.of(args));
+                    List.of(args), central);
         }
     }
 
@@ -145,6 +157,15 @@ public final class GatewayProcess implements AutoCloseable {
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-cp");
         cmd.add(testClassPath());
+        if (config.central()) {
+            cmd.addAll(List.of(CENTRAL_MAIN_CLASS, "central", "--data", config.dataDir().toString(), "--bind", "127.0.0.1",
+                    "--http-port", "0"));
+            if (!config.extraArgs().contains("--grpc-port")) {
+                cmd.addAll(List.of("--grpc-port", "0"));
+            }
+            cmd.addAll(config.extraArgs());
+            return cmd;
+        }
         cmd.add(MAIN_CLASS);
         cmd.add("gateway");
         cmd.addAll(List.of("--data", config.dataDir().toString(), "--share-port", "0", "--http-port", "0",
@@ -266,6 +287,16 @@ public final class GatewayProcess implements AutoCloseable {
 
     public int sharePort() {
         return sharePort;
+    }
+
+    /** A central's gRPC port. */
+    public int grpcPort() {
+        return sharePort;
+    }
+
+    /** A central's address as a gateway's --central takes it. */
+    public String grpcTarget() {
+        return "127.0.0.1:" + sharePort;
     }
 
     public URI shareUri() {

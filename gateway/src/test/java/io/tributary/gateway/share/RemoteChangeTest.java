@@ -59,7 +59,7 @@ class RemoteChangeTest {
         Path d = dir.resolve(name);
         return NamespaceStore.open(new NamespaceStore.Paths(d.resolve("index"), d.resolve("ssd"), d.resolve("journal")),
                 List.of("docs"), KEYS, ChunkSizes.DEFAULT, 1, Durability.OS, new GatewayMetrics(), Clock.systemUTC(),
-                new NamespaceStore.Identity("gw-" + name, true));
+                new NamespaceStore.Options("gw-" + name, true, 0));
     }
 
     @AfterEach

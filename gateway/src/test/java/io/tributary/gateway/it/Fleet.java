@@ -1,0 +1,107 @@
+package io.tributary.gateway.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * One central and several gateways as child processes on loopback, sharing one tenant keystore
+ * (as every branch of a tenant must). Central listens on a port fixed for the fleet's life, so a
+ * central that is killed and started again is found by gateways that keep its address.
+ */
+final class Fleet implements AutoCloseable {
+    private final Path root;
+    private final int centralPort;
+    private GatewayProcess central;
+    private final List<GatewayProcess> gateways = new ArrayList<>();
+
+    Fleet(Path root) {
+        this.root = root;
+        this.centralPort = freePort();
+        this.central = GatewayProcess.start(centralConfig());
+    }
+
+    private GatewayProcess.Config centralConfig() {
+        return GatewayProcess.Config.central("central", root.resolve("central"))
+                .extraArgs("--grpc-port", Integer.toString(centralPort));
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts branch {@code name}; gateways started one after another share the first one's keys. */
+    GatewayProcess gateway(String name, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--central", "127.0.0.1:" + centralPort, "--branch", name,
+                "--keys", root.resolve("tenant-keys").toString()));
+        args.addAll(List.of(extraArgs));
+        GatewayProcess g = GatewayProcess.start(GatewayProcess.Config.of(name, root.resolve(name)).durability("os")
+                .extraArgs(args.toArray(String[]::new)));
+        gateways.add(g);
+        return g;
+    }
+
+    /** Replaces a gateway that was killed by a new process on its data directory. */
+    GatewayProcess restart(GatewayProcess killed) {
+        GatewayProcess g = killed.restart();
+        gateways.set(gateways.indexOf(killed), g);
+        return g;
+    }
+
+    GatewayProcess central() {
+        return central;
+    }
+
+    void killCentral() {
+        central.kill();
+    }
+
+    void startCentral() {
+        central = GatewayProcess.start(centralConfig());
+    }
+
+    /** Polls {@code condition} every 100 ms until it holds or {@code limit} passes. */
+    static void await(Duration limit, String what, Supplier<Boolean> condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        int polls = 0;
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline || ++polls > limit.toMillis() / 50) {
+                throw new AssertionError("not within " + limit + ": " + what);
+            }
+            GatewayProcess.pause(Duration.ofMillis(100));
+        }
+    }
+
+    /** Every path under {@code dir} with "dir" or the SHA-256 of its content, read through WebDAV. */
+    static TreeMap<String, String> contentTree(Dav dav, String dir) {
+        TreeMap<String, String> out = new TreeMap<>();
+        for (var e : dav.tree(dir).entrySet()) {
+            if (e.getValue().equals("dir")) {
+                out.put(e.getKey(), "dir");
+            } else {
+                Dav.Download d = dav.get(e.getKey());
+                out.put(e.getKey(), d.status() == 200 ? d.sha256() : "HTTP " + d.status());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (GatewayProcess g : gateways) {
+            g.close();
+        }
+        central.close();
+    }
+}

@@ -1,0 +1,150 @@
+package io.tributary.gateway.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Branch to branch through a real central: one central and two gateways, each a child process on
+ * loopback, talking gRPC to each other and WebDAV to the test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SyncIT {
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    static Path root;
+
+    private Fleet fleet;
+    private GatewayProcess a;
+    private GatewayProcess b;
+    private Dav atA;
+    private Dav atB;
+
+    @BeforeAll
+    void start() {
+        fleet = new Fleet(root);
+        a = fleet.gateway("Alpha");
+        b = fleet.gateway("Bravo");
+        atA = a.dav(Duration.ofMinutes(3));
+        atB = b.dav(Duration.ofMinutes(3));
+    }
+
+    @AfterAll
+    void stop() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    private static void assertWritten(HttpResponse<String> r, String what) {
+        assertTrue(r.statusCode() == 201 || r.statusCode() == 204, () -> what + " -> " + r.statusCode() + " " + r.body());
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aFileWrittenAtOneBranchIsReadableByteIdenticalAtTheOtherAndItsReceiptTurnsTrue() {
+        atA.mkdirs("hello/reports");
+        Supplier<InputStream> content = () -> new PseudoRandomStream(42, 3 * MIB + 17);
+        assertWritten(atA.put("hello/reports/q3.bin", content, 3 * MIB + 17), "PUT at A");
+        String expected = Sha256.of(content.get()).hex();
+
+        Fleet.await(Duration.ofSeconds(30), "q3.bin readable at B", () -> atB.get("hello/reports/q3.bin").status() == 200);
+        Dav.Download atBravo = atB.get("hello/reports/q3.bin");
+        assertEquals(expected, atBravo.sha256(), "B serves the bytes A was given");
+        assertTrue(b.metrics().count("tributary_cache_fills") > 0, "B fetched the content from central");
+
+        Fleet.await(Duration.ofSeconds(30), "A's receipt for q3.bin", () -> receipt(atA, "hello/reports/q3.bin").equals("true"));
+        assertEquals("true", receipt(atB, "hello/reports/q3.bin"), "what came from central is safe at central");
+    }
+
+    /** The safe-at-central property of a file, as its text. */
+    private static String receipt(Dav dav, String path) {
+        HttpResponse<String> r = dav.propfind(path, "0", """
+                <?xml version="1.0" encoding="utf-8"?>
+                <D:propfind xmlns:D="DAV:" xmlns:T="urn:tributary:v1"><D:prop><T:safe-at-central/></D:prop></D:propfind>
+                """);
+        assertEquals(207, r.statusCode(), r::body);
+        var m = java.util.regex.Pattern.compile("safe-at-central[^>]*>([a-z]+)<").matcher(r.body());
+        return m.find() ? m.group(1) : "absent";
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void renamingADirectoryOfTenThousandFilesReachesTheOtherBranchAsOneOperation() throws Exception {
+        int files = 10_000;
+        atA.mkdirs("bulk/before");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpResponse<String>>> puts = new ArrayList<>();
+            for (int i = 0; i < files; i++) {
+                String path = "bulk/before/f" + i + ".txt";
+                byte[] body = ("file " + i + "\n").getBytes(StandardCharsets.UTF_8);
+                puts.add(pool.submit(() -> atA.put(path, body)));
+            }
+            for (Future<HttpResponse<String>> f : puts) {
+                assertWritten(f.get(2, TimeUnit.MINUTES), "PUT");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Fleet.await(Duration.ofMinutes(2), files + " files listed at B",
+                () -> atB.stat("bulk/before") && atB.list("bulk/before").size() == files);
+
+        long sentBefore = a.metrics().count("tributary_upstream_operations");
+        long appliedBefore = b.metrics().count("tributary_downstream_changes_applied");
+        assertWritten(atA.move("bulk/before", "bulk/after", false), "MOVE at A");
+        Fleet.await(Duration.ofSeconds(30), "the renamed directory at B", () -> atB.stat("bulk/after"));
+
+        assertEquals(files, atB.list("bulk/after").size());
+        assertTrue(!atB.stat("bulk/before"), "the old name is gone at B");
+        Fleet.await(Duration.ofSeconds(10), "A's acknowledgement of the move",
+                () -> a.metrics().count("tributary_upstream_operations") > sentBefore);
+        assertEquals(1, a.metrics().count("tributary_upstream_operations") - sentBefore, "A sent one operation");
+        assertEquals(1, b.metrics().count("tributary_downstream_changes_applied") - appliedBefore, "B applied one change");
+        assertEquals(200, atB.get("bulk/after/f9999.txt").status());
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void theSameContentWrittenAtBothBranchesCrossesToCentralOnce() {
+        long size = 200 * MIB;
+        Supplier<InputStream> content = () -> new PseudoRandomStream(2024, size);
+        atA.mkdirs("same");
+        atB.mkdirs("same-b");
+        long centralBefore = fleet.central().metrics().count("central_chunk_bytes_received_total");
+
+        assertWritten(atA.put("same/at-alpha.bin", content, size), "PUT at A");
+        Fleet.await(Duration.ofMinutes(2), "A's copy safe at central", () -> receipt(atA, "same/at-alpha.bin").equals("true"));
+        long afterA = fleet.central().metrics().count("central_chunk_bytes_received_total") - centralBefore;
+        assertTrue(afterA >= size, "central received A's " + size + " bytes (sealed: " + afterA + ")");
+
+        long bSentBefore = b.metrics().count("tributary_upstream_chunk_bytes");
+        assertWritten(atB.put("same-b/at-bravo.bin", content, size), "PUT at B");
+        Fleet.await(Duration.ofMinutes(2), "B's copy safe at central", () -> receipt(atB, "same-b/at-bravo.bin").equals("true"));
+        long bSent = b.metrics().count("tributary_upstream_chunk_bytes") - bSentBefore;
+        long centralTotal = fleet.central().metrics().count("central_chunk_bytes_received_total") - centralBefore;
+        assertTrue(bSent < MIB, "B sent " + bSent + " chunk bytes for content central already had");
+        assertTrue(centralTotal - afterA < MIB, "central received " + (centralTotal - afterA) + " more bytes for B's copy");
+        System.out.printf("200 MiB at A then at B: central received %d then %d sealed bytes%n", afterA, centralTotal - afterA);
+    }
+}
