@@ -121,6 +121,10 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
     private void hello(Hello hello) throws SQLException {
         String gatewayId = hello.getGatewayId();
         SharePath.checkName(gatewayId);
+        if (gatewayId.equals(Origin.CENTRAL_ID)) {
+            // Reserved for central's own changes: a gateway using it would have its writes taken for restores.
+            throw new InvalidOperationException("the gateway id '" + Origin.CENTRAL_ID + "' is reserved");
+        }
         if (hello.getBranch().getBytes(StandardCharsets.UTF_8).length > SharePath.MAX_NAME_BYTES) {
             throw new InvalidOperationException("a branch name is at most " + SharePath.MAX_NAME_BYTES + " UTF-8 bytes");
         }

@@ -155,6 +155,29 @@ class IngestSessionTest {
     }
 
     @Test
+    void aLateGatewayGetsTheWholeBacklogInOrder() throws Exception {
+        try (TestGateway a = new TestGateway(channel, "gw-i")) {
+            a.hello("Writer", "s6");
+            List<Operation> ops = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                ops.add(Operation.newBuilder().setPosition(i + 1).setShare("s6").setModifiedMillis(1)
+                        .setMakeDirectory(MakeDirectory.newBuilder().addPath("d" + i)).build());
+            }
+            a.send(GatewayMessage.newBuilder().setCommit(CommitBatch.newBuilder().addAllOperations(ops)).build());
+            assertEquals(300, a.next(KindCase.COMMIT_ACK).getCommitAck().getAckedPosition());
+        }
+        try (TestGateway late = new TestGateway(channel, "gw-j")) {
+            late.send(GatewayMessage.newBuilder().setHello(io.tributary.proto.v1.Hello.newBuilder().setGatewayId("gw-j")
+                    .setBranch("Late").addShares(io.tributary.proto.v1.ShareCursor.newBuilder().setShare("s6").setRevision(100)))
+                    .build());
+            late.next(KindCase.WELCOME);
+            for (long revision = 101; revision <= 300; revision++) {
+                assertEquals(revision, late.next(KindCase.CHANGE).getChange().getRevision());
+            }
+        }
+    }
+
+    @Test
     void theFirstMessageMustBeHello() throws Exception {
         try (TestGateway g = new TestGateway(channel, "gw-e")) {
             g.send(need(1, TestGateway.id(1)));
@@ -164,6 +187,10 @@ class IngestSessionTest {
         }
         assertRefused(Status.Code.INVALID_ARGUMENT, g -> g.send(GatewayMessage.newBuilder()
                 .setHello(io.tributary.proto.v1.Hello.newBuilder().setGatewayId(g.id)).build()));
+        try (TestGateway g = new TestGateway(channel, "central")) {
+            g.send(GatewayMessage.newBuilder().setHello(io.tributary.proto.v1.Hello.newBuilder().setGatewayId("central")).build());
+            assertEquals(Status.Code.INVALID_ARGUMENT, g.ended().getCode());
+        }
     }
 
     @Test
