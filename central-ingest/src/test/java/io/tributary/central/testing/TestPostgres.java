@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * exits. One cluster per JVM; each caller gets a fresh database in it.
  */
 public final class TestPostgres {
-    private static final String BIN = System.getenv().getOrDefault("TRIBUTARY_PG_BIN", "/usr/lib/postgresql/15/bin");
+    private static final String BIN = System.getenv().getOrDefault("TRIBUTARY_PG_BIN", newestInstalledBin());
     private static TestPostgres shared;
 
     private final Path dir;
@@ -32,6 +32,25 @@ public final class TestPostgres {
     private TestPostgres(Path dir, int port) {
         this.dir = dir;
         this.port = port;
+    }
+
+    /** The newest /usr/lib/postgresql/N/bin with the server tools (Debian installs one per major version). */
+    private static String newestInstalledBin() {
+        Path base = Path.of("/usr/lib/postgresql");
+        try (var versions = Files.list(base)) {
+            return versions.filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
+                    .max(java.util.Comparator.comparingInt(v -> {
+                        try {
+                            return Integer.parseInt(v.getFileName().toString());
+                        } catch (NumberFormatException e) {
+                            return -1;
+                        }
+                    }))
+                    .map(v -> v.resolve("bin").toString())
+                    .orElse(base.resolve("15/bin").toString());
+        } catch (java.io.IOException e) {
+            return base.resolve("15/bin").toString();
+        }
     }
 
     /** The JVM's cluster, started on first use. */
@@ -61,8 +80,8 @@ public final class TestPostgres {
 
     private static TestPostgres start() {
         if (!Files.isExecutable(Path.of(BIN, "initdb")) || !Files.isExecutable(Path.of(BIN, "pg_ctl"))) {
-            throw new IllegalStateException("PostgreSQL 15 server binaries are missing at " + BIN
-                    + " (install the Debian package postgresql-15, or set TRIBUTARY_PG_BIN)");
+            throw new IllegalStateException("PostgreSQL server binaries are missing at " + BIN
+                    + " (scripts/install-test-deps.sh installs the Debian package postgresql; or set TRIBUTARY_PG_BIN)");
         }
         try {
             Path dir = Files.createTempDirectory("tributary-pg");
