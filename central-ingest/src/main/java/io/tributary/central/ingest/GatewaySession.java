@@ -58,6 +58,9 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
     private final Object sendLock = new Object();
     private final Map<String, Long> cursors = new ConcurrentHashMap<>();
     private final AtomicBoolean pumping = new AtomicBoolean();
+    /** Chunks received since the last commit, written but not yet durable (only the message thread touches these). */
+    private final java.util.Queue<ChunkStore.Staged> staged = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Set<ByteString> stagedIds = ConcurrentHashMap.newKeySet();
     private volatile boolean feedAgain;
     private volatile boolean closed;
     private volatile Origin origin;
@@ -151,7 +154,7 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
         }
         NeedAnswer.Builder answer = NeedAnswer.newBuilder().setQueryId(query.getQueryId());
         for (ByteString id : query.getChunkIdsList()) {
-            if (!chunks.exists(id.toByteArray())) {
+            if (!have(id)) {
                 answer.addMissing(id);
             }
         }
@@ -160,10 +163,12 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
 
     private void chunk(ChunkPayload chunk) throws IOException {
         byte[] sealed = chunk.getSealed().toByteArray();
-        // Stored durably before the next message is requested: a later commit may rely on it.
-        boolean fresh = chunks.put(chunk.getChunkId().toByteArray(), sealed);
+        byte[] id = chunk.getChunkId().toByteArray();
         metrics.chunkBytesReceived.inc(sealed.length);
-        if (fresh) {
+        // Written now, made durable and visible together with the rest before the next commit.
+        ChunkStore.Staged fresh = stagedIds.add(ByteString.copyFrom(id)) ? chunks.stage(id, sealed) : null;
+        if (fresh != null) {
+            staged.add(fresh);
             metrics.chunksStored.inc();
             metrics.chunkBytesStored.inc(sealed.length);
         } else {
@@ -171,7 +176,22 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
         }
     }
 
-    private void commit(CommitBatch batch) throws SQLException {
+    /** Chunks central answers "have" for: stored, or staged in this session and published before any commit. */
+    private boolean have(ByteString id) {
+        return stagedIds.contains(id) || chunks.exists(id.toByteArray());
+    }
+
+    private void publishStaged() throws IOException {
+        try {
+            chunks.publish(List.copyOf(staged));
+        } finally {
+            staged.clear();
+            stagedIds.clear();
+        }
+    }
+
+    private void commit(CommitBatch batch) throws SQLException, IOException {
+        publishStaged();
         List<Operation> ops = batch.getOperationsList();
         if (ops.size() > MAX_BATCH_OPERATIONS) {
             throw Status.RESOURCE_EXHAUSTED.withDescription("a CommitBatch has at most " + MAX_BATCH_OPERATIONS + " operations")
@@ -322,6 +342,8 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
                 return;
             }
             closed = true;
+            // Chunks no commit claimed: the gateway asks for them again in its next session.
+            chunks.discard(List.copyOf(staged));
             if (status != null) {
                 metrics.sessionsRefused.inc();
                 try {

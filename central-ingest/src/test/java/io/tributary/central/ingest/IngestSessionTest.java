@@ -222,6 +222,21 @@ class IngestSessionTest {
     }
 
     @Test
+    void chunksASessionSentButNoCommitUsedAreNotKept() throws Exception {
+        try (TestGateway g = new TestGateway(channel, "gw-u")) {
+            g.hello("Unused", "s-unused");
+            g.send(chunk(41));
+            g.send(need(1, TestGateway.id(41)));
+            assertEquals(0, g.next(KindCase.NEED_ANSWER).getNeedAnswer().getMissingCount(), "staged counts as here");
+        }
+        try (TestGateway g = new TestGateway(channel, "gw-u")) {
+            g.hello("Unused", "s-unused");
+            g.send(need(2, TestGateway.id(41)));
+            assertEquals(1, g.next(KindCase.NEED_ANSWER).getNeedAnswer().getMissingCount(), "asked for again next session");
+        }
+    }
+
+    @Test
     void fetchChunksInOrderAndNotFound() throws Exception {
         try (TestGateway g = new TestGateway(channel, "gw-f")) {
             g.hello("Fetch", "s4");
@@ -229,6 +244,9 @@ class IngestSessionTest {
             g.send(chunk(22));
             g.send(need(1, TestGateway.id(21), TestGateway.id(22)));
             assertEquals(0, g.next(KindCase.NEED_ANSWER).getNeedAnswer().getMissingCount());
+            // Uploaded chunks become durable and fetchable with the commit that follows them.
+            g.send(commit(put(1, "s4", "f.bin", 21, 22)));
+            g.next(KindCase.COMMIT_ACK);
         }
         IngestGrpc.IngestBlockingStub stub = IngestGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
         Iterator<ChunkPayload> ok = stub.fetchChunks(FetchChunksRequest.newBuilder()

@@ -359,6 +359,7 @@ public final class ChunkStore implements AutoCloseable {
         byte[] plain = sealer.open(id, sealed);
         metrics.cacheFills.inc();
         metrics.cacheFillBytes.inc(sealed.length);
+        metrics.downstreamBytes.inc(sealed.length);
         keepFetched(id, sealed);
         return plain;
     }

@@ -37,6 +37,9 @@ public final class GatewayMetrics {
     /** Chunks fetched from central on a read that missed the local cache, and their sealed bytes. */
     public final Counter cacheFills = registry.counter("tributary_cache_fills");
     public final Counter cacheFillBytes = registry.counter("tributary_cache_fill_bytes");
+    /** Every byte of protocol messages sent to central (chunks, commits, questions, heartbeats), and received. */
+    public final Counter upstreamBytes = registry.counter("tributary_upstream_bytes");
+    public final Counter downstreamBytes = registry.counter("tributary_downstream_bytes");
     /** Sealed chunk bytes sent to central (only those it lacked), and chunks it already had. */
     public final Counter upstreamChunkBytes = registry.counter("tributary_upstream_chunk_bytes");
     public final Counter upstreamChunksSkipped = registry.counter("tributary_upstream_chunks_present");

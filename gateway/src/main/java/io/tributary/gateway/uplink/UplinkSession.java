@@ -103,6 +103,7 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
 
     @Override
     public void onNext(CentralMessage message) {
+        metrics.downstreamBytes.inc(message.getSerializedSize());
         switch (message.getKindCase()) {
             case WELCOME -> {
                 // Before any change of the feed is applied: it decides which local versions are unsent.
@@ -381,6 +382,7 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
         }
         checkAlive();
         requests.onNext(message);
+        metrics.upstreamBytes.inc(message.getSerializedSize());
     }
 
     private <T> T await(CompletableFuture<T> future) throws IOException, InterruptedException {
