@@ -67,6 +67,8 @@ public final class ChunkStore implements AutoCloseable {
     private final Map<Integer, Long> lastUse = new ConcurrentHashMap<>();
     private final AtomicLong useTicks = new AtomicLong();
     private final AtomicLong peakBytes = new AtomicLong();
+    /** Chunks of pinned folders: never evicted, whatever the cap. */
+    private volatile java.util.function.Supplier<Set<ChunkId>> pinnedFolders = Set::of;
     /** Null on a stand-alone gateway: then every referenced chunk is stored here. */
     private volatile RemoteChunks remote;
     /** Chunk id to the number of uploads and reads in flight that hold it. */
@@ -336,6 +338,11 @@ public final class ChunkStore implements AutoCloseable {
         }
     }
 
+    /** Eviction keeps whatever {@code chunks} names (asked once per eviction round). */
+    public void neverEvict(java.util.function.Supplier<Set<ChunkId>> chunks) {
+        this.pinnedFolders = chunks;
+    }
+
     /** From now on, chunks referenced here but not stored here are fetched from {@code remote}. */
     public void fetchMissingFrom(RemoteChunks remote) {
         this.remote = remote;
@@ -552,6 +559,7 @@ public final class ChunkStore implements AutoCloseable {
     }
 
     private void evictDownTo(long target) throws IOException {
+        Set<ChunkId> pinnedHere = pinnedFolders.get();
         while (segmentBytes() > target) {
             List<Integer> candidates = new ArrayList<>();
             for (int segment : segments.segments()) {
@@ -565,7 +573,8 @@ public final class ChunkStore implements AutoCloseable {
                 Map<ChunkId, ChunkLocation> located = locatedIn(segment);
                 Set<ChunkId> evictable = new java.util.HashSet<>();
                 for (ChunkId id : located.keySet()) {
-                    if (!unsent.contains(id) && !pins.containsKey(id) && !unindexed.contains(id)) {
+                    if (!unsent.contains(id) && !pins.containsKey(id) && !unindexed.contains(id)
+                            && !pinnedHere.contains(id)) {
                         evictable.add(id);
                     }
                 }

@@ -71,6 +71,10 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "Cap on chunk bytes per second sent to central; 0 for none. Suffixes k, m, g. Default: ${DEFAULT-VALUE}.")
     String uploadRate;
 
+    @Option(names = "--pin", paramLabel = "SHARE/FOLDER",
+            description = "Keep this folder's content in the cache (prefetched, never evicted); repeatable. Needs --central.")
+    List<String> pins = new ArrayList<>();
+
     @Option(names = "--cache-cap", paramLabel = "BYTES", defaultValue = "0",
             description = "Most bytes the chunk cache may take (needs --central); only chunks central has are evicted. "
                     + "Suffixes k, m, g. Default: ${DEFAULT-VALUE} (no cap).")
@@ -99,9 +103,12 @@ public final class GatewayCommand implements Callable<Integer> {
             }
             users.put(user.substring(0, colon), user.substring(colon + 1));
         }
+        if (central == null && !pins.isEmpty()) {
+            throw new IllegalArgumentException("--pin needs --central: on its own a gateway keeps everything anyway");
+        }
         UplinkSettings uplink = central == null ? null
                 : new UplinkSettings(central, branch != null ? branch : hostName(), parseBytes(uploadRate, "--upload-rate"),
-                UplinkSettings.DEFAULT_WINDOW);
+                UplinkSettings.DEFAULT_WINDOW, UplinkSettings.parsePins(pins));
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
                 ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"));

@@ -368,6 +368,44 @@ public final class NamespaceStore implements AutoCloseable {
         acknowledged = acked;
     }
 
+    /**
+     * Keeps the content of these folders in the cache whatever its cap ({@code share} to
+     * folder paths). Folders that do not exist (yet) pin nothing until they do.
+     */
+    public void pinFolders(Map<String, List<SharePath>> folders) {
+        Map<String, List<SharePath>> copy = Map.copyOf(folders);
+        chunks.neverEvict(() -> pinnedChunks(copy));
+    }
+
+    private java.util.Set<ChunkId> pinnedChunks(Map<String, List<SharePath>> folders) {
+        java.util.Set<ChunkId> out = new java.util.HashSet<>();
+        read((d, a) -> {
+            for (Map.Entry<String, List<SharePath>> e : folders.entrySet()) {
+                if (!roots.containsKey(e.getKey())) {
+                    continue;
+                }
+                for (SharePath folder : e.getValue()) {
+                    Optional<Node> node = a.resolve(a.rootOf(e.getKey()), folder.names());
+                    if (node.isPresent()) {
+                        collectChunks(d, node.get(), out);
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    private static void collectChunks(NamespaceDb d, Node node, java.util.Set<ChunkId> out) throws RocksDBException {
+        if (!node.directory()) {
+            d.manifest(node.id()).forEach(ref -> out.add(ref.id()));
+            return;
+        }
+        for (Node child : d.children(node.id(), ChangeApplier.MAX_CHILDREN)) {
+            collectChunks(d, child, out);
+        }
+    }
+
     /** Journal index up to which central has this gateway's changes (-1: none known yet). */
     public long acknowledgedIndex() {
         return acknowledged;

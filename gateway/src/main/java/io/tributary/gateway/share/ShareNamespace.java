@@ -175,6 +175,14 @@ public final class ShareNamespace {
         return version(path).map(store::atCentral);
     }
 
+    /** The chunks of a file, in order; empty for a directory or a missing path. */
+    public List<ChunkRef> chunksOf(SharePath path) {
+        return store.read((db, applier) -> {
+            Optional<Node> node = applier.resolve(applier.rootOf(name), path.names());
+            return node.isEmpty() || node.get().directory() ? List.<ChunkRef>of() : db.manifest(node.get().id());
+        });
+    }
+
     public LockManager locks() {
         return locks;
     }

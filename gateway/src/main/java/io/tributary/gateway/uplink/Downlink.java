@@ -19,10 +19,12 @@ final class Downlink {
     private final NamespaceStore store;
     private final GatewayMetrics metrics;
     private final Set<String> shares;
+    private final Prefetcher prefetcher;
 
-    Downlink(NamespaceStore store, GatewayMetrics metrics) {
+    Downlink(NamespaceStore store, GatewayMetrics metrics, Prefetcher prefetcher) {
         this.store = store;
         this.metrics = metrics;
+        this.prefetcher = prefetcher;
         this.shares = store.shares().stream().map(s -> s.name()).collect(Collectors.toUnmodifiableSet());
     }
 
@@ -43,6 +45,14 @@ final class Downlink {
         try {
             if (store.applyRemote(id -> OperationCodec.fromWire(change, id), change.getAsSent())) {
                 metrics.downstreamApplied.inc();
+                var op = change.getOperation();
+                if (op.hasPutFile()) {
+                    prefetcher.changed(share, op.getPutFile().getPathList());
+                } else if (op.hasCopy()) {
+                    prefetcher.changed(share, op.getCopy().getToList());
+                } else if (op.hasMove()) {
+                    prefetcher.changed(share, op.getMove().getToList());
+                }
             } else {
                 metrics.downstreamSkipped.inc();
             }

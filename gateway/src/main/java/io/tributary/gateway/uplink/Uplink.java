@@ -27,6 +27,7 @@ public final class Uplink implements AutoCloseable {
     private final UplinkSettings settings;
     private final ManagedChannel channel;
     private final Downlink downlink;
+    private final Prefetcher prefetcher;
     private final UploadBudget budget;
     private final Thread thread;
     private volatile UplinkSession current;
@@ -44,7 +45,8 @@ public final class Uplink implements AutoCloseable {
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .keepAliveTimeout(10, TimeUnit.SECONDS)
                 .build();
-        this.downlink = new Downlink(store, metrics);
+        this.prefetcher = new Prefetcher(store, settings.pinned());
+        this.downlink = new Downlink(store, metrics, prefetcher);
         this.budget = new UploadBudget(settings.uploadBytesPerSecond());
         this.thread = new Thread(this::run, "uplink");
         this.thread.setDaemon(true);
@@ -54,6 +56,7 @@ public final class Uplink implements AutoCloseable {
     public static Uplink start(NamespaceStore store, GatewayMetrics metrics, UplinkSettings settings) {
         Uplink uplink = new Uplink(store, metrics, settings);
         store.chunks().fetchMissingFrom(new CentralChunks(uplink.channel));
+        store.pinFolders(settings.pinned());
         uplink.thread.start();
         return uplink;
     }
@@ -73,6 +76,7 @@ public final class Uplink implements AutoCloseable {
                 IngestGrpc.newStub(channel).withMaxInboundMessageSize(MAX_MESSAGE_BYTES).session(session);
                 metrics.upstreamSessions.inc();
                 connected = true;
+                prefetcher.all();
                 session.run();
             } catch (IOException | RuntimeException e) {
                 String problem = e.getMessage();
@@ -115,6 +119,7 @@ public final class Uplink implements AutoCloseable {
             session.stop();
         }
         thread.interrupt();
+        prefetcher.close();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

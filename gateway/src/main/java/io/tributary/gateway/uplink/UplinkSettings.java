@@ -1,6 +1,10 @@
 package io.tributary.gateway.uplink;
 
+import io.tributary.gateway.share.SharePath;
+
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How a gateway reaches central.
@@ -9,11 +13,33 @@ import java.time.Duration;
  * @param branch               this branch's name, shown in conflict copies and the console
  * @param uploadBytesPerSecond cap on chunk bytes sent upstream; 0 for none
  * @param window               how long the uplink gathers journal entries before coalescing them
+ * @param pinned               folders (share to paths) whose content is prefetched and never evicted
  */
-public record UplinkSettings(String target, String branch, long uploadBytesPerSecond, Duration window) {
+public record UplinkSettings(String target, String branch, long uploadBytesPerSecond, Duration window,
+                             Map<String, List<SharePath>> pinned) {
     public static final Duration DEFAULT_WINDOW = Duration.ofMillis(50);
 
+    public UplinkSettings(String target, String branch, long uploadBytesPerSecond, Duration window) {
+        this(target, branch, uploadBytesPerSecond, window, Map.of());
+    }
+
+    /** Parses {@code --pin SHARE/PATH} values. */
+    public static Map<String, List<SharePath>> parsePins(List<String> pins) {
+        Map<String, List<SharePath>> out = new java.util.LinkedHashMap<>();
+        for (String pin : pins) {
+            String t = pin.startsWith("/") ? pin.substring(1) : pin;
+            int slash = t.indexOf('/');
+            if (slash <= 0 || slash == t.length() - 1) {
+                throw new IllegalArgumentException("--pin takes SHARE/FOLDER, e.g. share/projects, got '" + pin + "'");
+            }
+            out.computeIfAbsent(t.substring(0, slash), k -> new java.util.ArrayList<>())
+                    .add(SharePath.parse(t.substring(slash + 1)));
+        }
+        return out;
+    }
+
     public UplinkSettings {
+        pinned = Map.copyOf(pinned);
         int colon = target.lastIndexOf(':');
         if (colon <= 0 || colon == target.length() - 1) {
             throw new IllegalArgumentException("--central takes HOST:PORT, got '" + target + "'");

@@ -41,14 +41,20 @@ class CacheCapIT {
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void aBranchWithASixtyFourMibCapReadsThreeHundredMibEvictingAndFetchingAgain() {
+    void aBranchWithASixtyFourMibCapReadsThreeHundredMibEvictingAndFetchingAgainButKeepsItsPinnedFolder() {
         fleet = new Fleet(root);
         GatewayProcess a = fleet.gateway("Alpha");
         long cap = 64 * MIB;
-        GatewayProcess b = fleet.gateway("Bravo", "--cache-cap", "64m");
+        GatewayProcess b = fleet.gateway("Bravo", "--cache-cap", "64m", "--pin", "share/big/keep");
         Dav atA = a.dav(Duration.ofMinutes(2));
         Dav atB = b.dav(Duration.ofMinutes(2));
-        atA.mkdirs("big");
+        atA.mkdirs("big/keep");
+        long pinnedSize = 8 * MIB;
+        HttpResponse<String> pinnedPut = atA.put("big/keep/plan.bin", () -> new PseudoRandomStream(7, pinnedSize), pinnedSize);
+        assertEquals(201, pinnedPut.statusCode(), pinnedPut::body);
+        String pinnedHash = Sha256.of(new PseudoRandomStream(7, pinnedSize)).hex();
+        Fleet.await(Duration.ofMinutes(1), "B prefetched the pinned file without a read",
+                () -> b.metrics().count("tributary_cache_fill_bytes") >= pinnedSize);
         int files = 30;
         long size = 10 * MIB;
         List<String> expected = new ArrayList<>();
@@ -58,7 +64,7 @@ class CacheCapIT {
             assertEquals(201, r.statusCode(), r::body);
             expected.add(Sha256.of(new PseudoRandomStream(seed, size)).hex());
         }
-        Fleet.await(Duration.ofMinutes(2), "all files listed at B", () -> atB.stat("big") && atB.list("big").size() == files);
+        Fleet.await(Duration.ofMinutes(2), "all files listed at B", () -> atB.stat("big") && atB.list("big").size() == files + 1);
 
         for (int i = 0; i < files; i++) {
             Dav.Download d = atB.get(seedName(i));
@@ -75,6 +81,11 @@ class CacheCapIT {
         long peak = m.count("tributary_cache_peak_bytes");
         assertTrue(peak <= cap + MIB, "B's cache peaked at " + peak + " bytes against a cap of " + cap);
         assertTrue(m.count("tributary_cache_bytes") <= cap, "B's cache holds " + m.count("tributary_cache_bytes"));
+
+        long fillsBeforePinned = m.count("tributary_cache_fill_bytes");
+        assertEquals(pinnedHash, atB.get("big/keep/plan.bin").sha256());
+        assertEquals(fillsBeforePinned, b.metrics().count("tributary_cache_fill_bytes"),
+                "the pinned folder was never evicted: reading it fetched nothing");
     }
 
     @Test
