@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -122,6 +124,71 @@ class SyncIT {
         assertEquals(1, a.metrics().count("tributary_upstream_operations") - sentBefore, "A sent one operation");
         assertEquals(1, b.metrics().count("tributary_downstream_changes_applied") - appliedBefore, "B applied one change");
         assertEquals(200, atB.get("bulk/after/f9999.txt").status());
+    }
+
+    private HttpResponse<String> central(String method, String path, String json) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(fleet.central().httpUri().resolve(path)).timeout(Duration.ofSeconds(30));
+        r = json == null ? r.GET() : r.method(method, HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json");
+        try {
+            return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void putText(Dav dav, String path, String text) {
+        assertWritten(dav.put(path, text.getBytes(StandardCharsets.UTF_8)), "PUT " + path);
+        Fleet.await(Duration.ofSeconds(30), path + " safe at central", () -> receipt(dav, path).equals("true"));
+    }
+
+    private static void awaitText(Dav dav, String path, String text) {
+        Fleet.await(Duration.ofSeconds(30), path + " reads '" + text.strip() + "'", () -> {
+            HttpResponse<String> r = dav.getString(path);
+            return r.statusCode() == 200 && r.body().equals(text);
+        });
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void restoringAnOlderVersionAndAFolderAtAPointInTimeReachesEveryBranch() {
+        atA.mkdirs("restore/dir");
+        putText(atA, "restore/doc.txt", "first draft\n");
+        putText(atA, "restore/doc.txt", "second draft\n");
+        awaitText(atB, "restore/doc.txt", "second draft\n");
+
+        HttpResponse<String> versions = central("GET", "/api/v1/shares/share/versions?path=restore/doc.txt", null);
+        assertEquals(200, versions.statusCode(), versions::body);
+        String olderRevision = null;
+        for (String version : versions.body().split("\\{\"path\":")) {
+            var revision = java.util.regex.Pattern.compile("\"revision\":(\\d+)").matcher(version);
+            if (version.contains("\"current\":false") && revision.find()) {
+                olderRevision = revision.group(1);
+            }
+        }
+        assertTrue(olderRevision != null, "central lists the first draft as an older version: " + versions.body());
+        HttpResponse<String> restored = central("POST", "/api/v1/shares/share/restore",
+                "{\"path\":\"restore/doc.txt\",\"revision\":" + olderRevision + "}");
+        assertEquals(200, restored.statusCode(), restored::body);
+        awaitText(atB, "restore/doc.txt", "first draft\n");
+        awaitText(atA, "restore/doc.txt", "first draft\n");
+
+        putText(atA, "restore/dir/kept.txt", "as it was\n");
+        long pointInTime = System.currentTimeMillis();
+        Fleet.await(Duration.ofSeconds(5), "the clock past the point in time", () -> System.currentTimeMillis() > pointInTime + 5);
+        putText(atA, "restore/dir/kept.txt", "changed later\n");
+        putText(atA, "restore/dir/added-later.txt", "new\n");
+        awaitText(atB, "restore/dir/added-later.txt", "new\n");
+
+        HttpResponse<String> folder = central("POST", "/api/v1/shares/share/restore-folder",
+                "{\"path\":\"restore/dir\",\"atMillis\":" + pointInTime + "}");
+        assertEquals(200, folder.statusCode(), folder::body);
+        for (Dav dav : List.of(atA, atB)) {
+            awaitText(dav, "restore/dir/kept.txt", "as it was\n");
+            Fleet.await(Duration.ofSeconds(30), "added-later.txt gone", () -> !dav.stat("restore/dir/added-later.txt"));
+        }
     }
 
     @Test
