@@ -527,6 +527,11 @@ public final class ChunkStore implements AutoCloseable {
         lastUse.put(loc.segment(), useTicks.incrementAndGet());
     }
 
+    /** The cap on {@link #cacheBytes()}; 0 for none. */
+    public long capBytes() {
+        return capBytes;
+    }
+
     /** Bytes the payload segments take. */
     public long cacheBytes() {
         try {

@@ -55,10 +55,29 @@ public final class Uplink implements AutoCloseable {
     /** Starts the link; chunk reads that miss the cache fetch from central from now on. */
     public static Uplink start(NamespaceStore store, GatewayMetrics metrics, UplinkSettings settings) {
         Uplink uplink = new Uplink(store, metrics, settings);
+        metrics.gauge("tributary_upstream_connected", () -> uplink.connected ? 1 : 0);
+        metrics.gauge("tributary_journal_backlog_entries", () -> backlog(store.journal(), store));
+        metrics.gauge("tributary_upstream_lag_millis", () -> {
+            UplinkSession s = uplink.current;
+            return s == null ? 0 : (long) (s.lagSeconds() * 1000);
+        });
         store.chunks().fetchMissingFrom(new CentralChunks(uplink.channel));
         store.pinFolders(settings.pinned());
         uplink.thread.start();
         return uplink;
+    }
+
+    /**
+     * Journal entries after the last acknowledgement. Chronicle indexes count entries within a
+     * daily cycle, so across a cycle boundary this is an upper bound.
+     */
+    static long backlog(io.tributary.gateway.journal.Journal journal, NamespaceStore store) {
+        long last = journal.lastIndex();
+        long acked = store.acknowledgedIndex();
+        if (last < 0 || acked >= last) {
+            return 0;
+        }
+        return acked < 0 ? (last & 0xffffffffL) + 1 : last - acked;
     }
 
     /** A session with central is open. */

@@ -57,6 +57,7 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
     /** A commit batch awaiting its acknowledgement; {@code safeThrough} covers dropped entries after it. */
     private static final class InFlight {
         final long lastPosition;
+        final long sentNanos = System.nanoTime();
         long safeThrough;
 
         InFlight(long lastPosition, long safeThrough) {
@@ -357,14 +358,21 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
             return;
         }
         lastHeartbeat = now;
-        long last = journal.lastIndex();
-        long acked = store.acknowledgedIndex();
-        // Chronicle indexes count entries within a cycle; across cycles this is an upper bound.
-        long backlog = last < 0 || acked >= last ? 0 : (acked < 0 ? last & 0xffffffffL : last - acked);
         send(GatewayMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
                 .setSentMillis(System.currentTimeMillis())
-                .setJournalBacklogEntries(backlog)
+                .setJournalBacklogEntries(Uplink.backlog(journal, store))
+                .setCacheBytes(store.chunks().cacheBytes())
+                .setCacheCapBytes(store.chunks().capBytes())
+                .setUpstreamLagSeconds(lagSeconds())
                 .setReady(store.ready())).build());
+    }
+
+    /** Age of the oldest commit batch central has not acknowledged yet; 0 when none waits. */
+    double lagSeconds() {
+        synchronized (signal) {
+            InFlight oldest = inFlight.peekFirst();
+            return oldest == null ? 0 : (System.nanoTime() - oldest.sentNanos) / 1e9;
+        }
     }
 
     private void send(GatewayMessage message) throws IOException, InterruptedException {

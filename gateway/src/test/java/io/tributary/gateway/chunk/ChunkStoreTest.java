@@ -58,7 +58,7 @@ class ChunkStoreTest {
 
     private ChunkStore openStore() throws IOException {
         return ChunkStore.open(index, chunks, dir.resolve("ssd"), memtables, new ChunkSealer(new byte[32], 1),
-                new byte[32], new ChunkSizes(4096, 16384, 65536), true, metrics, SEGMENT);
+                new byte[32], new ChunkSizes(4096, 16384, 65536), true, metrics, SEGMENT, 0);
     }
 
     @AfterEach

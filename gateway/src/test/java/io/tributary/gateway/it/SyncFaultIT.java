@@ -98,6 +98,10 @@ class SyncFaultIT {
         fleet.killCentral();
         Fleet.await(Duration.ofMinutes(2), "A writing on while central is down", () -> atA.list("load").size() >= 25);
         assertEquals(200, atA.get("load/part-0.bin").status(), "A serves reads while central is down");
+        Metrics cutOff = a.metrics();
+        assertEquals(0, cutOff.count("tributary_upstream_connected"), "A knows central is gone");
+        assertTrue(cutOff.count("tributary_journal_backlog_entries") >= 15,
+                "A's journal grows: " + cutOff.count("tributary_journal_backlog_entries") + " entries unacknowledged");
         fleet.startCentral();
         load.get(4, TimeUnit.MINUTES);
 
@@ -106,6 +110,8 @@ class SyncFaultIT {
         Fleet.await(Duration.ofMinutes(3), "B's tree equal to A's",
                 () -> atB.stat("load") && atB.list("load").size() == files);
         assertEquals(expected, Fleet.contentTree(atB, "load"), "B holds exactly A's files, byte for byte");
+        Fleet.await(Duration.ofSeconds(30), "A's backlog drained", () -> a.metrics().count("tributary_journal_backlog_entries") == 0);
+        assertEquals(1, a.metrics().count("tributary_upstream_connected"));
         assertEquals(0, fleet.central().metrics().count("central_conflicts_total"), "nothing was applied twice");
     }
 
