@@ -129,17 +129,6 @@ public final class ChunkStore {
         forEachInParallel(List.copyOf(dirs), ChunkStore::syncDirectory);
     }
 
-    /** Drops staged chunks a session will not commit. */
-    public void discard(List<Staged> staged) {
-        for (Staged s : staged) {
-            try {
-                Files.deleteIfExists(s.temp());
-            } catch (IOException e) {
-                // the next start removes leftovers
-            }
-        }
-    }
-
     @FunctionalInterface
     private interface PathAction {
         void run(Path p) throws IOException;

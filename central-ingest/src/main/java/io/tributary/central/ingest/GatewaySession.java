@@ -181,6 +181,14 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
         return stagedIds.contains(id) || chunks.exists(id.toByteArray());
     }
 
+    private void keepStaged() {
+        try {
+            publishStaged();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "chunks of an ended session of " + gatewayName() + " not kept; the gateway sends them again", e);
+        }
+    }
+
     private void publishStaged() throws IOException {
         try {
             chunks.publish(List.copyOf(staged));
@@ -342,8 +350,8 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
                 return;
             }
             closed = true;
-            // Chunks no commit claimed: the gateway asks for them again in its next session.
-            chunks.discard(List.copyOf(staged));
+            // Keep what arrived, so an interrupted upload resumes from the chunks already sent.
+            keepStaged();
             if (status != null) {
                 metrics.sessionsRefused.inc();
                 try {

@@ -207,7 +207,9 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
                     deadline = now + settings.window().toNanos();
                 }
                 window.add(e);
-                bytes += e.bytes();
+                // Count file content too: a window's chunks go up before its commit, so a big
+                // window would leave a long upload with nothing acknowledged.
+                bytes += e.bytes() + (e.change() instanceof Change.PutFile p ? p.size() : 0);
                 parkNanos = TimeUnit.MICROSECONDS.toNanos(200);
                 if (window.size() >= MAX_WINDOW_ENTRIES || bytes >= MAX_BATCH_BYTES) {
                     break;

@@ -105,6 +105,58 @@ class ChunkStoreTest {
         return b;
     }
 
+    /** Like {@link #put}, but a refusal for lack of room gives the upload's chunks back and returns null. */
+    private List<ChunkRef> putUnlessFull(byte[] data) throws Exception {
+        ChunkUpload upload = store.beginUpload();
+        try {
+            upload.consume(new ByteArrayInputStream(data));
+        } catch (CacheFullException e) {
+            store.unpin(upload.chunks());
+            return null;
+        }
+        store.syncPayloads();
+        try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+            store.applyReferences(batch, upload.chunks(), List.of());
+            index.write(wo, batch);
+        }
+        store.unpin(upload.chunks());
+        return List.copyOf(upload.chunks());
+    }
+
+    @Test
+    void underACapOnlyChunksCentralHasAreEvictedAndOtherwiseWritesAreRefused() throws Exception {
+        store.close();
+        long cap = 4 << 20;
+        store = ChunkStore.open(index, chunks, dir.resolve("ssd-capped"), memtables, new ChunkSealer(new byte[32], 1),
+                new byte[32], new ChunkSizes(4096, 16384, 65536), true, metrics, 256 << 10, cap);
+        List<List<ChunkRef>> kept = new ArrayList<>();
+        long journalIndex = 0;
+        boolean refused = false;
+        for (int i = 0; i < 20 && !refused; i++) {
+            List<ChunkRef> refs = putUnlessFull(random(500_000, 100 + i));
+            if (refs == null) {
+                refused = true;
+            } else {
+                store.unsent().add(++journalIndex, refs);
+                kept.add(refs);
+            }
+        }
+        assertTrue(refused, "a cap full of data central lacks refuses more");
+        assertTrue(store.cacheBytes() <= cap, store.cacheBytes() + " bytes under a cap of " + cap);
+        assertEquals(0, metrics.cacheEvictions.getCount(), "nothing central lacks was evicted");
+        for (List<ChunkRef> refs : kept) {
+            assertEquals(500_000, read(refs).length);
+        }
+
+        store.unsent().acknowledged(journalIndex);
+        for (int i = 0; i < 10; i++) {
+            assertTrue(putUnlessFull(random(500_000, 200 + i)) != null, "room is made by evicting what central has");
+        }
+        assertTrue(metrics.cacheEvictions.getCount() > 0);
+        assertTrue(store.cacheBytes() <= cap, store.cacheBytes() + " bytes under a cap of " + cap);
+        assertEquals(null, store.readSealedIfStored(kept.getFirst().getFirst().id()), "the least recently used went first");
+    }
+
     @Test
     void compactionGivesSpaceBackAndKeepsLiveChunksReadable() throws Exception {
         List<List<ChunkRef>> files = new ArrayList<>();
