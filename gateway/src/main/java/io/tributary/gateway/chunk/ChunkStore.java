@@ -177,15 +177,10 @@ public final class ChunkStore implements AutoCloseable {
             throw new CacheFullException("the gateway's cache is at its cap of " + capBytes
                     + " bytes and all of it is data central does not have yet; try again once the upload to central catches up");
         }
-        ChunkLocation loc = segments.append(id, sealed);
-        used(loc);
         try {
-            locations.put(locationWrite, id.toBytes(), loc.encode());
-            live.computeIfAbsent(loc.segment(), k -> new AtomicLong()).addAndGet(loc.recordBytes());
+            place(id, sealed);
         } catch (RocksDBException e) {
             throw new IOException("cannot store chunk " + id + ": " + e.getMessage(), e);
-        } finally {
-            segments.settled(loc);
         }
         unindexed.add(id);
         metrics.chunksStored.inc();
@@ -403,14 +398,7 @@ public final class ChunkStore implements AutoCloseable {
                 if (locations.get(id.toBytes()) != null || !indexed(id) || !makeRoom(sealed.length)) {
                     return; // kept by another reader, needed by no file any more, or no room: serve it uncached
                 }
-                ChunkLocation loc = segments.append(id, sealed);
-                used(loc);
-                try {
-                    locations.put(locationWrite, id.toBytes(), loc.encode());
-                    live.computeIfAbsent(loc.segment(), k -> new AtomicLong()).addAndGet(loc.recordBytes());
-                } finally {
-                    segments.settled(loc);
-                }
+                place(id, sealed);
             } catch (RocksDBException e) {
                 throw new IOException("cannot keep fetched chunk " + id + ": " + e.getMessage(), e);
             }
@@ -503,14 +491,8 @@ public final class ChunkStore implements AutoCloseable {
                 if (value == null || !ChunkLocation.decode(value).equals(from)) {
                     return; // dead, or a newer copy exists elsewhere
                 }
-                ChunkLocation to = segments.append(id, segments.read(id, from));
-                try {
-                    locations.put(locationWrite, id.toBytes(), to.encode());
-                    live.computeIfAbsent(to.segment(), k -> new AtomicLong()).addAndGet(to.recordBytes());
-                    live.computeIfAbsent(from.segment(), k -> new AtomicLong()).addAndGet(-from.recordBytes());
-                } finally {
-                    segments.settled(to);
-                }
+                place(id, segments.read(id, from));
+                live.computeIfAbsent(from.segment(), k -> new AtomicLong()).addAndGet(-from.recordBytes());
             } catch (IOException | RocksDBException e) {
                 throw new IllegalStateException("cannot move chunk " + id + " out of segment " + from.segment()
                         + ": " + e.getMessage(), e);
@@ -521,6 +503,18 @@ public final class ChunkStore implements AutoCloseable {
     /** Chunks central may not have yet; the cache keeps them whatever the cap. */
     public UnsentChunks unsent() {
         return unsent;
+    }
+
+    /** Appends a sealed chunk to the newest segment and records where it now is. */
+    private void place(ChunkId id, byte[] sealed) throws IOException, RocksDBException {
+        ChunkLocation loc = segments.append(id, sealed);
+        used(loc);
+        try {
+            locations.put(locationWrite, id.toBytes(), loc.encode());
+            live.computeIfAbsent(loc.segment(), k -> new AtomicLong()).addAndGet(loc.recordBytes());
+        } finally {
+            segments.settled(loc);
+        }
     }
 
     private void used(ChunkLocation loc) {

@@ -446,10 +446,11 @@ public final class NamespaceStore implements AutoCloseable {
             String reason = refusal(remote, asSent);
             if (reason == null) {
                 try {
+                    long firstFree = nextNodeId;
                     createAncestors(remote);
-                    // Node ids may have moved on while the ancestors were made.
-                    Change.Remote now = build.apply(nextNodeId);
-                    commit(id -> now, List.of(), false);
+                    // Making the ancestors took node ids: number the change's own nodes after them.
+                    Change.Remote numbered = nextNodeId == firstFree ? remote : build.apply(nextNodeId);
+                    commit(id -> numbered, List.of(), false);
                     return true;
                 } catch (ShareException e) {
                     reason = e.getMessage();

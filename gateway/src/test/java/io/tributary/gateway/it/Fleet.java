@@ -71,6 +71,13 @@ final class Fleet implements AutoCloseable {
         central = GatewayProcess.start(centralConfig());
     }
 
+    /** A PUT or MOVE answered 201 or 204. */
+    static void assertWritten(java.net.http.HttpResponse<String> r, String what) {
+        if (r.statusCode() != 201 && r.statusCode() != 204) {
+            throw new AssertionError(what + " -> " + r.statusCode() + " " + r.body());
+        }
+    }
+
     /** Polls {@code condition} every 100 ms until it holds or {@code limit} passes. */
     static void await(Duration limit, String what, Supplier<Boolean> condition) {
         long deadline = System.nanoTime() + limit.toNanos();

@@ -39,10 +39,6 @@ class SyncFaultIT {
         }
     }
 
-    private static void assertWritten(HttpResponse<String> r, String what) {
-        assertTrue(r.statusCode() == 201 || r.statusCode() == 204, () -> what + " -> " + r.statusCode() + " " + r.body());
-    }
-
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void simultaneousEditsOfOneFileLeaveExactlyOneConflictCopyAndTheSameResultEverywhere() {
@@ -52,13 +48,13 @@ class SyncFaultIT {
         Dav atA = a.dav();
         Dav atB = b.dav();
         atA.mkdirs("plans");
-        assertWritten(atA.put("plans/budget.txt", "v1\n".getBytes(StandardCharsets.UTF_8)), "PUT v1");
+        Fleet.assertWritten(atA.put("plans/budget.txt", "v1\n".getBytes(StandardCharsets.UTF_8)), "PUT v1");
         Fleet.await(Duration.ofSeconds(30), "v1 at B", () -> atB.get("plans/budget.txt").status() == 200);
 
         // Both branches edit the same version while neither can reach central.
         fleet.killCentral();
-        assertWritten(atA.put("plans/budget.txt", "alpha's edit\n".getBytes(StandardCharsets.UTF_8)), "PUT at A");
-        assertWritten(atB.put("plans/budget.txt", "bravo's edit\n".getBytes(StandardCharsets.UTF_8)), "PUT at B");
+        Fleet.assertWritten(atA.put("plans/budget.txt", "alpha's edit\n".getBytes(StandardCharsets.UTF_8)), "PUT at A");
+        Fleet.assertWritten(atB.put("plans/budget.txt", "bravo's edit\n".getBytes(StandardCharsets.UTF_8)), "PUT at B");
         fleet.startCentral();
 
         Fleet.await(Duration.ofMinutes(1), "both branches list budget.txt and one conflict copy",
@@ -91,7 +87,7 @@ class SyncFaultIT {
             for (int i = 0; i < files; i++) {
                 String name = "load/part-" + i + ".bin";
                 long seed = PseudoRandomStream.seedOf(name);
-                assertWritten(atA.put(name, () -> new PseudoRandomStream(seed, size), size), "PUT " + name);
+                Fleet.assertWritten(atA.put(name, () -> new PseudoRandomStream(seed, size), size), "PUT " + name);
             }
         });
         Fleet.await(Duration.ofMinutes(1), "the load under way", () -> atA.list("load").size() >= 5);
@@ -130,7 +126,7 @@ class SyncFaultIT {
             String name = "resume/f" + i + ".bin";
             long seed = PseudoRandomStream.seedOf(name);
             Supplier<InputStream> body = () -> new PseudoRandomStream(seed, size);
-            assertWritten(atA.put(name, body, size), "PUT " + name);
+            Fleet.assertWritten(atA.put(name, body, size), "PUT " + name);
         }
         Fleet.await(Duration.ofMinutes(1), "part of the upload done",
                 () -> before.metrics().count("tributary_upstream_chunk_bytes") > 4 * MIB);
