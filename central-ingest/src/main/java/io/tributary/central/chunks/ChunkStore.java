@@ -18,12 +18,22 @@ import java.util.UUID;
 /**
  * Sealed chunks on the filesystem at {@code ROOT/ab/cd/<64 hex>}. Two levels of 256 shards keep
  * directories small at a hundred million chunks. Puts are idempotent: the same id always carries
- * the same sealed bytes (the id is a keyed hash of the plaintext).
+ * the same plaintext (the id is a keyed hash of it).
+ *
+ * <p>A chunk a gateway sent as a delta against other chunks lives at {@code <64 hex>.delta}:
+ * one byte of depth (1 + the deepest base's), one byte of base count, the base ids, then the
+ * sealed delta. Depth is bounded by {@link #MAX_DELTA_DEPTH}, so a reader resolves a chunk in a
+ * bounded number of fetches.
  */
 public final class ChunkStore {
     public static final int ID_LENGTH = 32;
     /** A sealed chunk: at most 1 MiB of (compressed) plaintext plus the GCM nonce and tag. */
     public static final int MAX_SEALED = (1 << 20) + 64;
+    /** The most bases one delta may name. */
+    public static final int MAX_DELTA_BASES = 8;
+    /** The deepest delta chain: a delta's bases are at most this minus one deltas deep. */
+    public static final int MAX_DELTA_DEPTH = 4;
+    private static final String DELTA_SUFFIX = ".delta";
     private static final HexFormat HEX = HexFormat.of();
 
     private final Path root;
@@ -55,7 +65,21 @@ public final class ChunkStore {
 
     public boolean exists(byte[] id) {
         checkId(id);
-        return Files.exists(pathOf(id));
+        return Files.exists(pathOf(id)) || Files.exists(deltaPathOf(id));
+    }
+
+    /** 0 for a chunk stored whole, its depth for a delta, -1 if central does not hold it. */
+    public int depth(byte[] id) throws IOException {
+        checkId(id);
+        if (Files.exists(pathOf(id))) {
+            return 0;
+        }
+        try (FileChannel ch = FileChannel.open(deltaPathOf(id), StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            return ch.read(b, 0) == 1 ? b.get(0) : -1;
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
     }
 
     /** A chunk written to a temporary file: neither durable nor visible until {@link #publish}. */
@@ -83,21 +107,54 @@ public final class ChunkStore {
      */
     public Staged stage(byte[] id, byte[] sealed) throws IOException {
         checkId(id);
+        checkSize(sealed);
+        if (exists(id)) {
+            return null;
+        }
+        return write(pathOf(id), ByteBuffer.wrap(sealed));
+    }
+
+    /**
+     * As {@link #stage}, for a delta against {@code bases}; {@code depth} is 1 + the deepest
+     * base's (the caller checked that every base is here).
+     */
+    public Staged stageDelta(byte[] id, byte[] sealed, List<byte[]> bases, int depth) throws IOException {
+        checkId(id);
+        checkSize(sealed);
+        if (bases.isEmpty() || bases.size() > MAX_DELTA_BASES) {
+            throw new IllegalArgumentException("a delta has 1 to " + MAX_DELTA_BASES + " bases, got " + bases.size());
+        }
+        if (depth < 1 || depth > MAX_DELTA_DEPTH) {
+            throw new IllegalArgumentException("a delta is 1 to " + MAX_DELTA_DEPTH + " deep, got " + depth);
+        }
+        if (exists(id)) {
+            return null;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(2 + bases.size() * ID_LENGTH + sealed.length);
+        buf.put((byte) depth).put((byte) bases.size());
+        for (byte[] base : bases) {
+            checkId(base);
+            buf.put(base);
+        }
+        buf.put(sealed).flip();
+        return write(deltaPathOf(id), buf);
+    }
+
+    private static void checkSize(byte[] sealed) {
         if (sealed.length > MAX_SEALED) {
             throw new ChunkTooLargeException("a sealed chunk is at most " + MAX_SEALED + " bytes, got " + sealed.length);
         }
-        Path target = pathOf(id);
-        if (Files.exists(target)) {
-            return null;
-        }
+    }
+
+    private Staged write(Path target, ByteBuffer buf) throws IOException {
+        int bytes = buf.remaining();
         Path temp = tmp.resolve(UUID.randomUUID() + ".part");
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(sealed);
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
         }
-        return new Staged(temp, target, sealed.length);
+        return new Staged(temp, target, bytes);
     }
 
     /**
@@ -177,19 +234,43 @@ public final class ChunkStore {
         }
     }
 
-    /** The sealed bytes of {@code id}, or empty if central does not hold it. */
-    public Optional<byte[]> read(byte[] id) throws IOException {
+    /** A chunk as stored: sealed bytes, and the bases they are a delta against (none: whole). */
+    public record Stored(byte[] sealed, List<byte[]> bases) {
+    }
+
+    /** The chunk {@code id}, or empty if central does not hold it. */
+    public Optional<Stored> read(byte[] id) throws IOException {
         checkId(id);
         try {
-            return Optional.of(Files.readAllBytes(pathOf(id)));
+            return Optional.of(new Stored(Files.readAllBytes(pathOf(id)), List.of()));
+        } catch (NoSuchFileException e) {
+            // not stored whole; perhaps as a delta
+        }
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(deltaPathOf(id));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
+        int count = raw.length < 2 ? -1 : raw[1] & 0xff;
+        if (count < 1 || count > MAX_DELTA_BASES || raw.length < 2 + count * ID_LENGTH) {
+            throw new IOException("delta chunk file " + deltaPathOf(id) + " is damaged");
+        }
+        List<byte[]> bases = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            bases.add(java.util.Arrays.copyOfRange(raw, 2 + i * ID_LENGTH, 2 + (i + 1) * ID_LENGTH));
+        }
+        return Optional.of(new Stored(java.util.Arrays.copyOfRange(raw, 2 + count * ID_LENGTH, raw.length), bases));
     }
 
     private Path pathOf(byte[] id) {
         String hex = HEX.formatHex(id);
         return root.resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(hex);
+    }
+
+    private Path deltaPathOf(byte[] id) {
+        Path whole = pathOf(id);
+        return whole.resolveSibling(whole.getFileName() + DELTA_SUFFIX);
     }
 
     private static void syncDirectory(Path dir) throws IOException {

@@ -39,15 +39,18 @@ final class ChunkFetch {
         try {
             while (!done && next < ids.size() && out.isReady()) {
                 byte[] id = ids.get(next).toByteArray();
-                Optional<byte[]> sealed = chunks.read(id);
-                if (sealed.isEmpty()) {
+                Optional<ChunkStore.Stored> stored = chunks.read(id);
+                if (stored.isEmpty()) {
                     done = true;
                     out.onError(Status.NOT_FOUND.withDescription("chunk " + HexFormat.of().formatHex(id) + " is not at central")
                             .asRuntimeException());
                     return;
                 }
-                out.onNext(ChunkPayload.newBuilder().setChunkId(ids.get(next)).setSealed(ByteString.copyFrom(sealed.get())).build());
-                metrics.fetchChunkBytes.inc(sealed.get().length);
+                ChunkPayload.Builder payload = ChunkPayload.newBuilder().setChunkId(ids.get(next))
+                        .setSealed(ByteString.copyFrom(stored.get().sealed()));
+                stored.get().bases().forEach(b -> payload.addDeltaBases(ByteString.copyFrom(b)));
+                out.onNext(payload.build());
+                metrics.fetchChunkBytes.inc(stored.get().sealed().length);
                 next++;
             }
             if (!done && next == ids.size()) {

@@ -10,6 +10,7 @@ import io.tributary.central.meta.CommitResult;
 import io.tributary.central.meta.InvalidOperationException;
 import io.tributary.central.meta.MetaStore;
 import io.tributary.central.meta.Origin;
+import io.tributary.central.meta.UnknownBaseException;
 import io.tributary.central.meta.SharePath;
 import io.tributary.central.observe.CentralMetrics;
 import io.tributary.proto.v1.CentralMessage;
@@ -60,7 +61,8 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
     private final AtomicBoolean pumping = new AtomicBoolean();
     /** Chunks received since the last commit, written but not yet durable (only the message thread touches these). */
     private final java.util.Queue<ChunkStore.Staged> staged = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final Set<ByteString> stagedIds = ConcurrentHashMap.newKeySet();
+    /** Ids staged in this session and their delta depth (0: whole). */
+    private final Map<ByteString, Integer> stagedIds = new ConcurrentHashMap<>();
     private volatile boolean feedAgain;
     private volatile boolean closed;
     private volatile Origin origin;
@@ -104,6 +106,8 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
             }
         } catch (io.grpc.StatusRuntimeException e) {
             close(e.getStatus());
+        } catch (UnknownBaseException e) {
+            close(Status.FAILED_PRECONDITION.withDescription(e.getMessage()));
         } catch (ChunkTooLargeException e) {
             close(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
         } catch (IllegalArgumentException e) {
@@ -148,14 +152,20 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
         wakeFeed();
     }
 
-    private void need(NeedQuery query) {
-        if (query.getChunkIdsCount() > MAX_NEED_IDS) {
+    private void need(NeedQuery query) throws IOException {
+        if (query.getChunkIdsCount() + query.getDeltaBasesCount() > MAX_NEED_IDS) {
             throw Status.RESOURCE_EXHAUSTED.withDescription("a NeedQuery has at most " + MAX_NEED_IDS + " ids").asRuntimeException();
         }
         NeedAnswer.Builder answer = NeedAnswer.newBuilder().setQueryId(query.getQueryId());
         for (ByteString id : query.getChunkIdsList()) {
             if (!have(id)) {
                 answer.addMissing(id);
+            }
+        }
+        for (ByteString base : query.getDeltaBasesList()) {
+            int depth = depth(base);
+            if (depth >= 0 && depth < ChunkStore.MAX_DELTA_DEPTH) {
+                answer.addUsableBases(base);
             }
         }
         send(CentralMessage.newBuilder().setNeedAnswer(answer).build());
@@ -165,12 +175,32 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
         byte[] sealed = chunk.getSealed().toByteArray();
         byte[] id = chunk.getChunkId().toByteArray();
         metrics.chunkBytesReceived.inc(sealed.length);
+        ByteString key = ByteString.copyFrom(id);
+        if (stagedIds.containsKey(key)) {
+            metrics.chunksDeduplicated.inc();
+            return;
+        }
+        int depth = 0;
+        List<byte[]> bases = new java.util.ArrayList<>(chunk.getDeltaBasesCount());
+        for (ByteString base : chunk.getDeltaBasesList()) {
+            int d = depth(base);
+            if (d < 0 || d >= ChunkStore.MAX_DELTA_DEPTH) {
+                throw Status.FAILED_PRECONDITION.withDescription("delta base " + HexFormat.of().formatHex(base.toByteArray())
+                        + (d < 0 ? " is not at central" : " is a delta too deep to build on")).asRuntimeException();
+            }
+            depth = Math.max(depth, d + 1);
+            bases.add(base.toByteArray());
+        }
         // Written now, made durable and visible together with the rest before the next commit.
-        ChunkStore.Staged fresh = stagedIds.add(ByteString.copyFrom(id)) ? chunks.stage(id, sealed) : null;
+        ChunkStore.Staged fresh = bases.isEmpty() ? chunks.stage(id, sealed) : chunks.stageDelta(id, sealed, bases, depth);
+        stagedIds.put(key, depth);
         if (fresh != null) {
             staged.add(fresh);
             metrics.chunksStored.inc();
             metrics.chunkBytesStored.inc(sealed.length);
+            if (!bases.isEmpty()) {
+                metrics.chunkDeltasStored.inc();
+            }
         } else {
             metrics.chunksDeduplicated.inc();
         }
@@ -178,7 +208,13 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
 
     /** Chunks central answers "have" for: stored, or staged in this session and published before any commit. */
     private boolean have(ByteString id) {
-        return stagedIds.contains(id) || chunks.exists(id.toByteArray());
+        return stagedIds.containsKey(id) || chunks.exists(id.toByteArray());
+    }
+
+    /** As {@link ChunkStore#depth}, counting what this session staged. */
+    private int depth(ByteString id) throws IOException {
+        Integer staged = stagedIds.get(id);
+        return staged != null ? staged : chunks.depth(id.toByteArray());
     }
 
     private void keepStaged() {
@@ -206,6 +242,7 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
                     .asRuntimeException();
         }
         MetaStore.validate(ops);
+        // An edited manifest names only its new middle; the rest is the base's, which is here.
         Set<ByteString> referenced = new LinkedHashSet<>();
         for (Operation op : ops) {
             if (op.hasPutFile()) {

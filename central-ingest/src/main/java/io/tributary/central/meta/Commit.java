@@ -5,6 +5,8 @@ import io.tributary.proto.v1.ChunkRef;
 import io.tributary.proto.v1.Copy;
 import io.tributary.proto.v1.Delete;
 import io.tributary.proto.v1.MakeDirectory;
+import io.tributary.proto.v1.Hunk;
+import io.tributary.proto.v1.ManifestEdit;
 import io.tributary.proto.v1.Move;
 import io.tributary.proto.v1.Operation;
 import io.tributary.proto.v1.OperationResult;
@@ -47,7 +49,10 @@ final class Commit {
     OperationResult apply(Operation op) throws SQLException {
         lockShare(op.getShare());
         return switch (op.getKindCase()) {
-            case PUT_FILE -> putFile(op, op.getPutFile());
+            case PUT_FILE -> {
+                Operation whole = expandEdit(op);
+                yield putFile(whole, whole.getPutFile());
+            }
             case MAKE_DIRECTORY -> makeDirectory(op, op.getMakeDirectory());
             case DELETE -> delete(op, op.getDelete());
             case MOVE -> move(op, op.getMove());
@@ -62,6 +67,71 @@ final class Commit {
     OperationResult alreadyCommitted(Operation op) throws SQLException {
         skipped++;
         return result(op, currentRevision(op.getShare()), Outcome.SKIPPED, "already committed");
+    }
+
+    /** An operation whose manifest came as an edit of its base's, with the manifest made whole. */
+    private Operation expandEdit(Operation op) throws SQLException {
+        PutFile put = op.getPutFile();
+        if (!put.hasEdit()) {
+            return op;
+        }
+        ManifestEdit edit = put.getEdit();
+        SharePath path = SharePath.ofEntry(put.getPathList());
+        List<ChunkRef> base = baseManifest(op.getShare(), path, put.getBase());
+        String where = op.getShare() + ":" + path.display();
+        if (base == null) {
+            throw new UnknownBaseException("the base version of the edited manifest for " + where
+                    + " is not at central; send the whole manifest");
+        }
+        if (base.size() != edit.getBaseChunks()) {
+            throw new UnknownBaseException("the base version for " + where + " has " + base.size()
+                    + " chunks, the edit expects " + edit.getBaseChunks() + "; send the whole manifest");
+        }
+        List<ChunkRef> whole = new java.util.ArrayList<>(base.size() + put.getChunksCount());
+        int kept = 0;
+        int fresh = 0;
+        for (Hunk h : edit.getHunksList()) {
+            whole.addAll(base.subList(kept, h.getBaseStart()));
+            whole.addAll(put.getChunksList().subList(fresh, fresh + h.getNewCount()));
+            kept = h.getBaseStart() + h.getBaseCount();
+            fresh += h.getNewCount();
+        }
+        whole.addAll(base.subList(kept, base.size()));
+        long total = 0;
+        for (ChunkRef ref : whole) {
+            total += ref.getLength();
+        }
+        if (total != put.getSize()) {
+            throw new InvalidOperationException("the edited manifest for " + where + " holds " + total
+                    + " bytes but the file has " + put.getSize());
+        }
+        return op.toBuilder().setPutFile(put.toBuilder().clearEdit().clearChunks().addAllChunks(whole)).build();
+    }
+
+    /** The chunks of {@code base} at {@code path}: the current entry or a kept version; null if neither. */
+    private List<ChunkRef> baseManifest(String share, SharePath path, Version base) throws SQLException {
+        Optional<Entry> current = Entries.get(c, share, path.key());
+        if (current.isPresent() && !current.get().dir() && current.get().hasVersion(base.getGatewayId(), base.getPosition())) {
+            return chunks(current.get());
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT manifest FROM versions WHERE share = ? AND path_key = ?"
+                + " AND version_gateway = ? AND version_position = ?")) {
+            ps.setString(1, share);
+            ps.setString(2, path.key());
+            ps.setString(3, base.getGatewayId());
+            ps.setLong(4, base.getPosition());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                byte[] manifest = rs.getBytes(1);
+                try {
+                    return manifest == null ? List.of() : PutFile.parseFrom(manifest).getChunksList();
+                } catch (InvalidProtocolBufferException ex) {
+                    throw new IllegalStateException("a kept manifest does not parse at " + share + ":" + path.display(), ex);
+                }
+            }
+        }
     }
 
     private OperationResult putFile(Operation op, PutFile put) throws SQLException {

@@ -3,8 +3,11 @@ package io.tributary.central.meta;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.tributary.proto.v1.ChunkRef;
 import io.tributary.proto.v1.CommitAck;
+import io.tributary.proto.v1.Hunk;
+import io.tributary.proto.v1.ManifestEdit;
 import io.tributary.proto.v1.Operation;
 import io.tributary.proto.v1.OperationResult;
+import io.tributary.proto.v1.PutFile;
 import io.tributary.proto.v1.ShareChange;
 
 import java.sql.PreparedStatement;
@@ -76,6 +79,9 @@ public final class MetaStore implements AutoCloseable {
                             throw new InvalidOperationException("a chunk reference needs a 32-byte id and a length >= 0");
                         }
                     }
+                    if (op.getPutFile().hasEdit()) {
+                        checkEdit(op.getPutFile());
+                    }
                 }
                 case MAKE_DIRECTORY -> SharePath.ofEntry(op.getMakeDirectory().getPathList());
                 case DELETE -> SharePath.ofEntry(op.getDelete().getPathList());
@@ -91,6 +97,33 @@ public final class MetaStore implements AutoCloseable {
                 case SET_MODIFIED -> SharePath.ofEntry(op.getSetModified().getPathList());
                 case KIND_NOT_SET -> throw new InvalidOperationException("an operation has no kind");
             }
+        }
+    }
+
+    /** The most hunks one manifest edit may have. */
+    static final int MAX_HUNKS = 4096;
+
+    /** An edit must name its base, and its hunks must lie in order within the base and use every new chunk. */
+    private static void checkEdit(PutFile put) {
+        ManifestEdit edit = put.getEdit();
+        if (!put.hasBase() || put.getBase().getGatewayId().isEmpty()) {
+            throw new InvalidOperationException("an edited manifest needs the base version it edits");
+        }
+        if (edit.getHunksCount() == 0 || edit.getHunksCount() > MAX_HUNKS) {
+            throw new InvalidOperationException("a manifest edit has 1 to " + MAX_HUNKS + " hunks, got " + edit.getHunksCount());
+        }
+        long end = 0;
+        long fresh = 0;
+        for (Hunk h : edit.getHunksList()) {
+            if (h.getBaseStart() < end || h.getBaseCount() < 0 || h.getNewCount() < 0) {
+                throw new InvalidOperationException("manifest edit hunks must be in order, not overlapping and not negative");
+            }
+            end = (long) h.getBaseStart() + h.getBaseCount();
+            fresh += h.getNewCount();
+        }
+        if (end > edit.getBaseChunks() || fresh != put.getChunksCount()) {
+            throw new InvalidOperationException("a manifest edit reaches chunk " + end + " of " + edit.getBaseChunks()
+                    + " and uses " + fresh + " of " + put.getChunksCount() + " new chunks");
         }
     }
 

@@ -18,6 +18,8 @@ public final class CentralMetrics {
     /** Sealed chunk bytes written to the chunk store (new chunks only). */
     public final Counter chunkBytesStored = registry.counter("central_chunk_bytes_stored");
     public final Counter chunksStored = registry.counter("central_chunks_stored");
+    /** Of the chunks stored, those that arrived as a delta against chunks central had. */
+    public final Counter chunkDeltasStored = registry.counter("central_chunk_deltas_stored");
     /** Chunks that arrived although central held them already. */
     public final Counter chunksDeduplicated = registry.counter("central_chunks_deduplicated");
     public final Counter operationsCommitted = registry.counter("central_operations_committed");

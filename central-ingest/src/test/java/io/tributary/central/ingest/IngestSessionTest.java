@@ -19,6 +19,9 @@ import io.tributary.proto.v1.GatewayMessage;
 import io.tributary.proto.v1.Heartbeat;
 import io.tributary.proto.v1.IngestGrpc;
 import io.tributary.proto.v1.MakeDirectory;
+import io.tributary.proto.v1.Hunk;
+import io.tributary.proto.v1.ManifestEdit;
+import io.tributary.proto.v1.Version;
 import io.tributary.proto.v1.NeedQuery;
 import io.tributary.proto.v1.Operation;
 import io.tributary.proto.v1.OperationResult.Outcome;
@@ -219,6 +222,54 @@ class IngestSessionTest {
                 .setChunkId(ByteString.copyFrom(new byte[31])).setSealed(ByteString.copyFrom(new byte[10]))).build()));
         // Nothing was applied: the share does not exist at central.
         assertEquals(404, get("/api/v1/shares/s3/files").statusCode());
+    }
+
+    @Test
+    void deltasAreKeptWithTheirBasesUpToTheDepthLimit() throws Exception {
+        try (TestGateway g = new TestGateway(channel, "gw-delta")) {
+            g.hello("Delta", "s-delta");
+            g.send(chunk(60));
+            // A chain 60 <- 61 <- 62 <- 63 <- 64: 64 is as deep as central allows, so nothing builds on it.
+            for (int seed = 61; seed <= 64; seed++) {
+                g.send(delta(seed, seed - 1));
+            }
+            g.send(GatewayMessage.newBuilder().setNeedQuery(NeedQuery.newBuilder().setQueryId(1)
+                    .addChunkIds(TestGateway.id(64)).addChunkIds(TestGateway.id(65))
+                    .addDeltaBases(TestGateway.id(60)).addDeltaBases(TestGateway.id(63))
+                    .addDeltaBases(TestGateway.id(64)).addDeltaBases(TestGateway.id(66))).build());
+            var answer = g.next(KindCase.NEED_ANSWER).getNeedAnswer();
+            assertEquals(List.of(TestGateway.id(65)), answer.getMissingList());
+            assertEquals(List.of(TestGateway.id(60), TestGateway.id(63)), answer.getUsableBasesList(),
+                    "a base too deep or absent is not usable");
+            g.send(commit(put(1, "s-delta", "f.bin", 60, 64)));
+            assertEquals(1, g.next(KindCase.COMMIT_ACK).getCommitAck().getAckedPosition());
+        }
+        Iterator<ChunkPayload> fetched = IngestGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .fetchChunks(FetchChunksRequest.newBuilder().addChunkIds(TestGateway.id(62)).addChunkIds(TestGateway.id(60)).build());
+        ChunkPayload d = fetched.next();
+        assertEquals(List.of(TestGateway.id(61)), d.getDeltaBasesList(), "a delta comes back with its bases");
+        assertArrayEquals(sealed(62), d.getSealed().toByteArray());
+        assertEquals(0, fetched.next().getDeltaBasesCount(), "a whole chunk has none");
+
+        assertRefused(Status.Code.FAILED_PRECONDITION, g -> g.send(delta(70, 64)));
+        assertRefused(Status.Code.FAILED_PRECONDITION, g -> g.send(delta(71, 99)));
+    }
+
+    @Test
+    void anEditOfAVersionCentralLacksEndsTheSessionAndChangesNothing() throws Exception {
+        assertRefused(Status.Code.FAILED_PRECONDITION, g -> {
+            g.send(chunk(80));
+            Operation edit = put(1, "s3", "edited.bin", 80).toBuilder().setPutFile(put(1, "s3", "edited.bin", 80).getPutFile()
+                    .toBuilder().setBase(Version.newBuilder().setGatewayId("gw-nobody").setPosition(5))
+                    .setEdit(ManifestEdit.newBuilder().setBaseChunks(1).addHunks(Hunk.newBuilder().setBaseStart(0).setBaseCount(1).setNewCount(1)))).build();
+            g.send(commit(edit));
+        });
+        assertEquals(404, get("/api/v1/shares/s3/files").statusCode());
+    }
+
+    private static GatewayMessage delta(int seed, int base) {
+        return GatewayMessage.newBuilder().setChunk(ChunkPayload.newBuilder().setChunkId(TestGateway.id(seed))
+                .setSealed(ByteString.copyFrom(sealed(seed))).addDeltaBases(TestGateway.id(base))).build();
     }
 
     @Test

@@ -10,7 +10,9 @@ import io.tributary.central.versions.Retention;
 import io.tributary.proto.v1.ChunkRef;
 import io.tributary.proto.v1.Copy;
 import io.tributary.proto.v1.Delete;
+import io.tributary.proto.v1.Hunk;
 import io.tributary.proto.v1.MakeDirectory;
+import io.tributary.proto.v1.ManifestEdit;
 import io.tributary.proto.v1.Move;
 import io.tributary.proto.v1.Operation;
 import io.tributary.proto.v1.OperationResult;
@@ -149,6 +151,52 @@ class MetaStoreTest {
         assertTrue(versions.get(0).current());
         assertEquals("gw-a", versions.get(1).originGateway());
         assertEquals(2, versions.get(1).replacedRevision());
+    }
+
+    @Test
+    void anEditedManifestIsMadeWholeAgainstItsBase() throws Exception {
+        meta.commit(a, List.of(op(1).setPutFile(PutFile.newBuilder().addAllPath(names("big.bin")).setSize(400)
+                .addAllChunks(List.of(ref(1, 100), ref(2, 100), ref(3, 100), ref(4, 100)))).build()));
+        OperationResult r = meta.commit(a, List.of(edit(2, v("gw-a", 1), 4, 1, 2, 350, ref(9, 150)))).ack().getResults(0);
+        assertEquals(Outcome.APPLIED, r.getOutcome());
+        List<ChunkRef> whole = List.of(ref(1, 100), ref(9, 150), ref(4, 100));
+        assertEquals(whole, Commit.chunks(meta.entry(S, path("big.bin")).orElseThrow()));
+        ShareChange fed = meta.changesAfter(S, 1, "gw-b", 10).getLast();
+        assertFalse(fed.getOperation().getPutFile().hasEdit(), "other branches get the whole manifest");
+        assertEquals(whole, fed.getOperation().getPutFile().getChunksList());
+
+        // Against an older version central keeps: the content is still known exactly (a conflict here).
+        r = meta.commit(b, List.of(edit(1, v("gw-a", 1), 4, 3, 1, 350, ref(8, 50)))).ack().getResults(0);
+        assertEquals(Outcome.CONFLICT, r.getOutcome());
+        assertEquals(List.of(ref(1, 100), ref(2, 100), ref(3, 100), ref(8, 50)),
+                Commit.chunks(meta.entry(S, SharePath.ofEntry(r.getConflictPathList())).orElseThrow()));
+    }
+
+    @Test
+    void anEditCentralCannotResolveChangesNothing() throws Exception {
+        meta.commit(a, List.of(op(1).setPutFile(PutFile.newBuilder().addAllPath(names("big.bin")).setSize(200)
+                .addAllChunks(List.of(ref(1, 100), ref(2, 100)))).build()));
+        int changes = meta.changesAfter(S, 0, "gw-b", 100).size();
+        assertThrows(UnknownBaseException.class,
+                () -> meta.commit(a, List.of(mkdir(2, "d"), edit(3, v("gw-a", 77), 2, 1, 1, 150, ref(9, 50)))),
+                "a base central never had");
+        assertThrows(UnknownBaseException.class,
+                () -> meta.commit(a, List.of(edit(2, v("gw-a", 1), 3, 1, 1, 150, ref(9, 50)))), "a base of another length");
+        assertThrows(InvalidOperationException.class,
+                () -> meta.commit(a, List.of(edit(2, v("gw-a", 1), 2, 1, 1, 999, ref(9, 50)))), "the wrong size");
+        assertThrows(InvalidOperationException.class,
+                () -> MetaStore.validate(List.of(edit(2, v("gw-a", 1), 2, 1, 2, 200))), "reaches past the base");
+        Operation twoHunks = edit(2, v("gw-a", 1), 2, 1, 1, 150, ref(9, 50));
+        assertThrows(InvalidOperationException.class, () -> MetaStore.validate(List.of(twoHunks.toBuilder().setPutFile(
+                twoHunks.getPutFile().toBuilder().setEdit(twoHunks.getPutFile().getEdit().toBuilder()
+                        .addHunks(Hunk.newBuilder().setBaseStart(0).setBaseCount(1)))).build())), "hunks out of order");
+        assertThrows(InvalidOperationException.class, () -> MetaStore.validate(List.of(twoHunks.toBuilder().setPutFile(
+                twoHunks.getPutFile().toBuilder().addChunks(ref(10, 1))).build())), "a new chunk no hunk uses");
+        Operation baseless = edit(2, v("gw-a", 1), 2, 1, 0, 150, ref(9, 50));
+        assertThrows(InvalidOperationException.class, () -> MetaStore.validate(List.of(baseless.toBuilder()
+                .setPutFile(baseless.getPutFile().toBuilder().clearBase()).build())), "an edit without a base");
+        assertEquals(changes, meta.changesAfter(S, 0, "gw-b", 100).size(), "no batch was applied in part");
+        assertTrue(meta.entry(S, path("d")).isEmpty());
     }
 
     @Test
@@ -350,6 +398,19 @@ class MetaStoreTest {
             put.setBase(base);
         }
         return op(position).setPutFile(put).build();
+    }
+
+    /** An edit of one hunk: the base's chunks [start, start + count) replaced by {@code fresh}. */
+    private static Operation edit(long position, Version base, int baseChunks, int start, int count, long size,
+                                  ChunkRef... fresh) {
+        return op(position).setPutFile(PutFile.newBuilder().addAllPath(names("big.bin")).setSize(size).setBase(base)
+                .setEdit(ManifestEdit.newBuilder().setBaseChunks(baseChunks).addHunks(Hunk.newBuilder()
+                        .setBaseStart(start).setBaseCount(count).setNewCount(fresh.length)))
+                .addAllChunks(List.of(fresh))).build();
+    }
+
+    private static ChunkRef ref(int seed, int length) {
+        return chunks(seed).getFirst().toBuilder().setLength(length).build();
     }
 
     private static Operation mkdir(long position, String path) {

@@ -3,6 +3,7 @@ package io.tributary.gateway.chunk;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdDictContentType;
 import com.github.luben.zstd.ZstdException;
 import io.tributary.proto.ChunkId;
 import java.lang.ref.Cleaner;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import javax.crypto.AEADBadTagException;
@@ -26,7 +28,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <pre>
  * offset  length  field
  *      0       1  format version, 1
- *      1       1  flags: bit 0 set = the payload is a zstd frame; other bits 0
+ *      1       1  flags: bit 0 set = the payload is a zstd frame; bit 1 set (with bit 0) = the
+ *                 frame is a delta, made with the plaintexts of base chunks as dictionary;
+ *                 other bits 0
  *      2       4  plaintext length, big-endian
  *      6      12  GCM nonce, random
  *     18       n  payload, encrypted
@@ -34,6 +38,15 @@ import javax.crypto.spec.SecretKeySpec;
  * </pre>
  * The additional authenticated data is bytes 0..5 followed by the 32-byte chunk id, so a blob opens
  * only under the id it was sealed for and its header cannot be altered. {@link #OVERHEAD} is 34.
+ * A delta's additional data goes on with the ids of its bases, in order, so that it opens only
+ * against the bases it was made from.
+ *
+ * <h2>Deltas</h2>
+ * A chunk that replaced others in a new version of a file may be sealed as a delta against them
+ * ({@link #sealDelta}): a zstd frame compressed with their concatenated plaintexts as a
+ * raw-content dictionary. Unchanged stretches become back references, so a chunk that differs
+ * from its predecessor by a hundred bytes seals to a few hundred. Deltas travel to central and
+ * back; a gateway opens one with {@link #openDelta} and keeps the chunk sealed whole.
  *
  * <h2>Per-chunk keys</h2>
  * The AES key of a chunk is HKDF-SHA-256 (RFC 5869) of the tenant data key:
@@ -53,6 +66,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ChunkSealer {
     static final byte VERSION = 1;
     static final int FLAG_ZSTD = 1;
+    static final int FLAG_DELTA = 2;
     static final int HEADER_LENGTH = 6;
     static final int NONCE_LENGTH = 12;
     static final int TAG_LENGTH = 16;
@@ -149,6 +163,9 @@ public final class ChunkSealer {
         Objects.requireNonNull(sealed, "sealed");
         int plainLength = checkHeader(sealed, "chunk " + id);
         int flags = sealed[1] & 0xff;
+        if (flags == (FLAG_ZSTD | FLAG_DELTA)) {
+            throw new ChunkCorruptException("chunk " + id + " is sealed as a delta; it opens only with its bases");
+        }
         if ((flags & ~FLAG_ZSTD) != 0) {
             throw new ChunkCorruptException("chunk " + id + ": unknown flags 0x" + Integer.toHexString(flags));
         }
@@ -189,6 +206,104 @@ public final class ChunkSealer {
         } finally {
             release(w);
         }
+    }
+
+    /**
+     * Seals {@code plain}, the plaintext of chunk {@code id}, as a delta against {@code bases},
+     * whose plaintexts concatenated in order are {@code dictionary}.
+     *
+     * @return a new array; a caller sends it only if it is shorter than the whole chunk sealed
+     */
+    public byte[] sealDelta(ChunkId id, byte[] plain, List<ChunkId> bases, byte[] dictionary) {
+        Objects.requireNonNull(id, "id");
+        if (bases.isEmpty()) {
+            throw new IllegalArgumentException("a delta needs at least one base");
+        }
+        if (plain.length > ChunkSizes.LIMIT) {
+            throw new IllegalArgumentException("a chunk is at most " + ChunkSizes.LIMIT + " bytes, got " + plain.length);
+        }
+        byte[] frame;
+        try (ZstdCompressCtx zstd = new ZstdCompressCtx()) {
+            zstd.setLevel(level);
+            // The window must reach back over the whole dictionary, or its start is never matched.
+            zstd.setWindowLog(Math.clamp(64 - Long.numberOfLeadingZeros(dictionary.length + (long) plain.length), 10, 27));
+            zstd.loadDict(dictionary, ZstdDictContentType.RAW_CONTENT);
+            byte[] out = new byte[(int) Zstd.compressBound(plain.length)];
+            int n = zstd.compressByteArray(out, 0, out.length, plain, 0, plain.length);
+            frame = Arrays.copyOf(out, n);
+        }
+        Worker w = acquire();
+        try {
+            byte[] sealed = new byte[OVERHEAD + frame.length];
+            sealed[0] = VERSION;
+            sealed[1] = (byte) (FLAG_ZSTD | FLAG_DELTA);
+            putInt(sealed, 2, plain.length);
+            w.random.nextBytes(w.nonce);
+            System.arraycopy(w.nonce, 0, sealed, HEADER_LENGTH, NONCE_LENGTH);
+            Cipher gcm = w.cipher(Cipher.ENCRYPT_MODE, id, sealed);
+            gcm.updateAAD(baseIds(bases));
+            gcm.doFinal(frame, 0, frame.length, sealed, PAYLOAD_OFFSET);
+            return sealed;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed to seal delta " + id, e);
+        } finally {
+            release(w);
+        }
+    }
+
+    /** True if {@code sealed} is a delta, which only {@link #openDelta} opens. */
+    public static boolean isDelta(byte[] sealed) {
+        return sealed.length >= HEADER_LENGTH && (sealed[1] & 0xff) == (FLAG_ZSTD | FLAG_DELTA);
+    }
+
+    /**
+     * Opens a delta made by {@link #sealDelta} for chunk {@code id} against {@code bases}, whose
+     * plaintexts concatenated in order are {@code dictionary}.
+     *
+     * @throws ChunkCorruptException if the blob is not such a delta, was altered, or was made
+     *     for another id, other bases or under another key
+     */
+    public byte[] openDelta(ChunkId id, byte[] sealed, List<ChunkId> bases, byte[] dictionary) {
+        Objects.requireNonNull(id, "id");
+        int plainLength = checkHeader(sealed, "chunk " + id);
+        if (!isDelta(sealed)) {
+            throw new ChunkCorruptException("chunk " + id + " is not sealed as a delta");
+        }
+        int payloadLength = sealed.length - OVERHEAD;
+        Worker w = acquire();
+        try {
+            Cipher gcm = w.cipher(Cipher.DECRYPT_MODE, id, sealed);
+            gcm.updateAAD(baseIds(bases));
+            w.reserve(payloadLength);
+            gcm.doFinal(sealed, PAYLOAD_OFFSET, payloadLength + TAG_LENGTH, w.scratch, 0);
+            byte[] plain = new byte[plainLength];
+            int n;
+            try (ZstdDecompressCtx zstd = new ZstdDecompressCtx()) {
+                zstd.loadDict(dictionary, ZstdDictContentType.RAW_CONTENT);
+                n = zstd.decompressByteArray(plain, 0, plainLength, w.scratch, 0, payloadLength);
+            } catch (ZstdException e) {
+                throw new ChunkCorruptException("delta " + id + ": authentic but does not apply to its bases: " + e.getMessage(), e);
+            }
+            if (n != plainLength) {
+                throw new ChunkCorruptException("delta " + id + ": authentic but yields " + n + " bytes instead of " + plainLength);
+            }
+            return plain;
+        } catch (AEADBadTagException e) {
+            throw new ChunkCorruptException("delta " + id
+                    + ": authentication failed (altered bytes, wrong id, wrong bases or wrong key)", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed to open delta " + id, e);
+        } finally {
+            release(w);
+        }
+    }
+
+    private static byte[] baseIds(List<ChunkId> bases) {
+        byte[] ids = new byte[bases.size() * ChunkId.LENGTH];
+        for (int i = 0; i < bases.size(); i++) {
+            bases.get(i).copyTo(ids, i * ChunkId.LENGTH);
+        }
+        return ids;
     }
 
     /**

@@ -348,6 +348,15 @@ public final class ChunkStore implements AutoCloseable {
      * from central the first time, verified, and kept.
      */
     public byte[] read(ChunkId id) throws IOException {
+        return read(id, 0);
+    }
+
+    /** The deepest chain of deltas a read follows; central refuses deeper ones. */
+    static final int MAX_DELTA_DEPTH = 4;
+    static final int MAX_DELTA_BASES = 8;
+
+    /** @param depth how many deltas deep this read is, resolving the bases of another */
+    private byte[] read(ChunkId id, int depth) throws IOException {
         byte[] sealed = readSealedIfStored(id);
         if (sealed != null) {
             return sealer.open(id, sealed);
@@ -356,14 +365,60 @@ public final class ChunkStore implements AutoCloseable {
         if (from == null) {
             throw new IOException("chunk " + id + " is missing from the chunk store");
         }
-        sealed = from.fetchSealed(id);
-        // Opening checks the GCM tag and the id: a corrupt or substituted payload never reaches a client.
-        byte[] plain = sealer.open(id, sealed);
+        RemoteChunks.Fetched fetched = from.fetch(id);
+        metrics.downstreamBytes.inc(fetched.sealed().length);
+        byte[] plain;
+        if (fetched.bases().isEmpty()) {
+            // Opening checks the GCM tag and the id: a corrupt or substituted payload never reaches a client.
+            plain = sealer.open(id, fetched.sealed());
+            sealed = fetched.sealed();
+        } else {
+            if (depth >= MAX_DELTA_DEPTH || fetched.bases().size() > MAX_DELTA_BASES) {
+                throw new ChunkCorruptException("chunk " + id + " is a delta on " + fetched.bases().size()
+                        + " bases, " + (depth + 1) + " deep; at most " + MAX_DELTA_BASES + " bases and "
+                        + MAX_DELTA_DEPTH + " deep are followed");
+            }
+            java.io.ByteArrayOutputStream dictionary = new java.io.ByteArrayOutputStream();
+            for (ChunkId base : fetched.bases()) {
+                dictionary.write(read(base, depth + 1));
+            }
+            // The bases are authenticated with the delta, so what this yields is the chunk sealed upstream.
+            plain = sealer.openDelta(id, fetched.sealed(), fetched.bases(), dictionary.toByteArray());
+            sealed = sealer.seal(id, plain, 0, plain.length);
+            metrics.deltasApplied.inc();
+        }
         metrics.cacheFills.inc();
         metrics.cacheFillBytes.inc(sealed.length);
-        metrics.downstreamBytes.inc(sealed.length);
         keepFetched(id, sealed);
         return plain;
+    }
+
+    /** The plaintext of a chunk if it is stored here; null if not, without asking central. */
+    public byte[] readIfStored(ChunkId id) throws IOException {
+        byte[] sealed = readSealedIfStored(id);
+        return sealed == null ? null : sealer.open(id, sealed);
+    }
+
+    /**
+     * Chunk {@code id} sealed as a delta against {@code bases}, for sending upstream; null if it
+     * or one of the bases is not stored here, or if the delta would not be shorter than
+     * {@code wholeLength}, the chunk sealed whole.
+     */
+    public byte[] sealedDelta(ChunkId id, List<ChunkId> bases, int wholeLength) throws IOException {
+        byte[] plain = readIfStored(id);
+        if (plain == null || bases.isEmpty() || bases.size() > MAX_DELTA_BASES) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream dictionary = new java.io.ByteArrayOutputStream();
+        for (ChunkId base : bases) {
+            byte[] b = readIfStored(base);
+            if (b == null) {
+                return null;
+            }
+            dictionary.write(b);
+        }
+        byte[] delta = sealer.sealDelta(id, plain, bases, dictionary.toByteArray());
+        return delta.length < wholeLength ? delta : null;
     }
 
     /** The sealed payload as stored here, for sending upstream; null if it is not stored here. */

@@ -14,22 +14,36 @@ public sealed interface Change {
     /**
      * A new version of a file: its chunks in order. Replaces a file of that name if there is one;
      * {@code base} names the version it replaced (null for a new file, or one written before
-     * versions were recorded), which is what central checks for conflicts.
+     * versions were recorded), which is what central checks for conflicts. {@code edit}, if
+     * set, tells how {@code chunks} differ from base's, so that the uplink can send only that.
      */
     record PutFile(String share, List<String> path, long nodeId, long modifiedMillis, long size,
-                   List<ChunkRef> chunks, Version base) implements Change {
+                   List<ChunkRef> chunks, Version base, ManifestEdit edit) implements Change {
         public PutFile {
             path = List.copyOf(path);
             chunks = List.copyOf(chunks);
+            if (edit != null && (base == null || edit.resultChunks() != chunks.size())) {
+                throw new IllegalArgumentException("a manifest edit needs a base and must yield the file's chunks");
+            }
         }
 
         public PutFile(String share, List<String> path, long nodeId, long modifiedMillis, long size,
                        List<ChunkRef> chunks) {
-            this(share, path, nodeId, modifiedMillis, size, chunks, null);
+            this(share, path, nodeId, modifiedMillis, size, chunks, null, null);
         }
 
+        /** This version as a replacement of {@code base}, without an edit. */
         public PutFile withBase(Version base) {
-            return new PutFile(share, path, nodeId, modifiedMillis, size, chunks, base);
+            return withBase(base, null);
+        }
+
+        public PutFile withBase(Version base, ManifestEdit edit) {
+            return new PutFile(share, path, nodeId, modifiedMillis, size, chunks, base, edit);
+        }
+
+        /** The chunks that replaced some of base's: all of them without an edit. */
+        public List<ChunkRef> newChunks() {
+            return edit == null ? chunks : edit.newChunks(chunks);
         }
     }
 

@@ -51,8 +51,9 @@ public final class ChangeCodec {
                     out.write(id);
                     out.writeInt(c.length());
                 }
-                // Appended last: entries written before versions existed simply end here.
+                // Appended last: entries written before versions (or edits) existed simply end here.
                 writeVersion(out, p.base());
+                writeEdit(out, p.edit());
             }
             case Change.MakeDirectory m -> {
                 out.writeByte(MKDIR);
@@ -112,6 +113,57 @@ public final class ChangeCodec {
         }
     }
 
+    private static void writeEdit(DataOutputStream out, ManifestEdit e) throws IOException {
+        out.writeBoolean(e != null);
+        if (e != null) {
+            out.writeInt(e.baseChunks());
+            out.writeInt(e.hunks().size());
+            byte[] id = new byte[ChunkId.LENGTH];
+            for (ManifestEdit.Hunk h : e.hunks()) {
+                out.writeInt(h.baseStart());
+                out.writeInt(h.newCount());
+                out.writeInt(h.replaced().size());
+                for (ChunkRef c : h.replaced()) {
+                    c.id().copyTo(id, 0);
+                    out.write(id);
+                    out.writeInt(c.length());
+                }
+            }
+        }
+    }
+
+    private static ManifestEdit readEdit(DataInputStream in) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        int baseChunks = in.readInt();
+        int count = in.readInt();
+        if (count < 1 || count > ManifestEdit.MAX_HUNKS) {
+            throw new IOException("corrupt manifest edit: " + count + " hunks");
+        }
+        List<ManifestEdit.Hunk> hunks = new ArrayList<>(count);
+        byte[] id = new byte[ChunkId.LENGTH];
+        try {
+            for (int h = 0; h < count; h++) {
+                int start = in.readInt();
+                int newCount = in.readInt();
+                int n = in.readInt();
+                if (n < 0 || n > baseChunks) {
+                    throw new IOException("corrupt manifest edit: a hunk replaces " + n + " of " + baseChunks + " chunks");
+                }
+                List<ChunkRef> replaced = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    in.readFully(id);
+                    replaced.add(new ChunkRef(ChunkId.of(id), in.readInt()));
+                }
+                hunks.add(new ManifestEdit.Hunk(start, replaced, newCount));
+            }
+            return new ManifestEdit(baseChunks, hunks);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt manifest edit: " + e.getMessage(), e);
+        }
+    }
+
     private static Version readVersion(DataInputStream in) throws IOException {
         return in.readBoolean() ? new Version(in.readUTF(), in.readLong()) : null;
     }
@@ -145,7 +197,8 @@ public final class ChangeCodec {
                     chunks.add(new ChunkRef(ChunkId.of(id), in.readInt()));
                 }
                 Version base = in.available() > 0 ? readVersion(in) : null;
-                yield new Change.PutFile(share, path, nodeId, mtime, size, chunks, base);
+                ManifestEdit edit = in.available() > 0 ? readEdit(in) : null;
+                yield new Change.PutFile(share, path, nodeId, mtime, size, chunks, base, edit);
             }
             case MKDIR -> new Change.MakeDirectory(share, readPath(in), in.readLong(), in.readLong());
             case DELETE -> new Change.Delete(share, readPath(in));

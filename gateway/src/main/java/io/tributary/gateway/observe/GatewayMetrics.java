@@ -43,6 +43,12 @@ public final class GatewayMetrics {
     /** Sealed chunk bytes sent to central (only those it lacked), and chunks it already had. */
     public final Counter upstreamChunkBytes = registry.counter("tributary_upstream_chunk_bytes");
     public final Counter upstreamChunksSkipped = registry.counter("tributary_upstream_chunks_present");
+    /** Of the chunks sent, those sent as a delta against chunks they replaced. */
+    public final Counter upstreamChunkDeltas = registry.counter("tributary_upstream_chunk_deltas");
+    /** File versions whose manifest went up as an edit of the version they replaced. */
+    public final Counter upstreamManifestEdits = registry.counter("tributary_upstream_manifest_edits");
+    /** Deltas fetched from central and rebuilt here against their bases. */
+    public final Counter deltasApplied = registry.counter("tributary_chunk_deltas_applied");
     /** Operations sent to central and acknowledged; journal entries coalesced away before sending. */
     public final Counter upstreamOperations = registry.counter("tributary_upstream_operations");
     public final Counter upstreamCoalesced = registry.counter("tributary_upstream_coalesced_entries");

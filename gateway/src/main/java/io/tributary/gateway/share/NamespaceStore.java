@@ -7,6 +7,7 @@ import io.tributary.gateway.journal.Change;
 import io.tributary.gateway.journal.ChunkRef;
 import io.tributary.gateway.journal.Durability;
 import io.tributary.gateway.journal.Journal;
+import io.tributary.gateway.journal.ManifestEdit;
 import io.tributary.gateway.journal.Version;
 import io.tributary.gateway.keys.TenantKeys;
 import io.tributary.gateway.observe.GatewayMetrics;
@@ -256,7 +257,10 @@ public final class NamespaceStore implements AutoCloseable {
                 Change change = build.apply(nextNodeId);
                 ChangeApplier.Effects fx = applier.apply(change, batch);   // throws if the change is refused
                 if (change instanceof Change.PutFile p && fx.replaced) {
-                    change = p.withBase(db.version(fx.target.id()).orElse(null));
+                    // The batch is not written yet: the database still holds the version being replaced.
+                    Version base = db.version(fx.target.id()).orElse(null);
+                    ManifestEdit edit = base == null ? null : ManifestEdit.between(db.manifest(fx.target.id()), p.chunks());
+                    change = p.withBase(base, edit);
                 }
                 long index = journal.append(change);
                 zero = finish(index, batch, fx, change);

@@ -10,7 +10,9 @@ import io.tributary.proto.v1.FetchChunksRequest;
 import io.tributary.proto.v1.IngestGrpc;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +27,7 @@ final class CentralChunks implements RemoteChunks {
     }
 
     @Override
-    public byte[] fetchSealed(ChunkId id) throws IOException {
+    public Fetched fetch(ChunkId id) throws IOException {
         byte[] want = id.toBytes();
         try {
             Iterator<ChunkPayload> it = stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
@@ -40,7 +42,14 @@ final class CentralChunks implements RemoteChunks {
             while (it.hasNext()) {
                 it.next(); // drain, so the call ends cleanly
             }
-            return p.getSealed().toByteArray();
+            List<ChunkId> bases = new ArrayList<>(p.getDeltaBasesCount());
+            for (ByteString base : p.getDeltaBasesList()) {
+                if (base.size() != ChunkId.LENGTH) {
+                    throw new IOException("central sent chunk " + id + " with a malformed delta base id");
+                }
+                bases.add(ChunkId.of(base.toByteArray()));
+            }
+            return new Fetched(p.getSealed().toByteArray(), bases);
         } catch (StatusRuntimeException e) {
             throw new IOException("cannot fetch chunk " + id + " from central: " + e.getStatus().getCode()
                     + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()), e);

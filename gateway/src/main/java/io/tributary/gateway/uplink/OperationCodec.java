@@ -8,6 +8,8 @@ import io.tributary.proto.ChunkId;
 import io.tributary.proto.v1.Copy;
 import io.tributary.proto.v1.Delete;
 import io.tributary.proto.v1.MakeDirectory;
+import io.tributary.proto.v1.Hunk;
+import io.tributary.proto.v1.ManifestEdit;
 import io.tributary.proto.v1.Move;
 import io.tributary.proto.v1.Operation;
 import io.tributary.proto.v1.PatchProperties;
@@ -29,14 +31,28 @@ final class OperationCodec {
     private OperationCodec() {
     }
 
-    /** The wire form of a local change journaled at {@code position}. */
+    /** The wire form of a local change journaled at {@code position}, with whole manifests. */
     static Operation toWire(long position, Change change, long fallbackMillis) {
+        return toWire(position, change, fallbackMillis, false);
+    }
+
+    /** @param asEdit send a file version's manifest as an edit of its base's if it has one */
+    static Operation toWire(long position, Change change, long fallbackMillis, boolean asEdit) {
         Operation.Builder op = Operation.newBuilder().setPosition(position).setShare(change.share())
                 .setModifiedMillis(fallbackMillis);
         switch (change) {
             case Change.PutFile p -> {
                 PutFile.Builder put = PutFile.newBuilder().addAllPath(p.path()).setSize(p.size());
-                for (ChunkRef c : p.chunks()) {
+                boolean edit = asEdit && p.edit() != null;
+                if (edit) {
+                    ManifestEdit.Builder wire = ManifestEdit.newBuilder().setBaseChunks(p.edit().baseChunks());
+                    for (io.tributary.gateway.journal.ManifestEdit.Hunk h : p.edit().hunks()) {
+                        wire.addHunks(Hunk.newBuilder().setBaseStart(h.baseStart()).setBaseCount(h.replaced().size())
+                                .setNewCount(h.newCount()));
+                    }
+                    put.setEdit(wire);
+                }
+                for (ChunkRef c : edit ? p.newChunks() : p.chunks()) {
                     put.addChunks(io.tributary.proto.v1.ChunkRef.newBuilder()
                             .setId(ByteString.copyFrom(c.id().toBytes())).setLength(c.length()));
                 }

@@ -88,8 +88,10 @@ public final class Uplink implements AutoCloseable {
     private void run() {
         Backoff backoff = new Backoff(FIRST_RETRY, LONGEST_RETRY);
         String lastProblem = null;
+        boolean compact = true;
         while (!closed) {
-            UplinkSession session = new UplinkSession(store, downlink, metrics, budget, settings, version());
+            UplinkSession session = new UplinkSession(store, downlink, metrics, budget, settings, version(), compact);
+            compact = true;
             current = session;
             try {
                 IngestGrpc.newStub(channel).withMaxInboundMessageSize(MAX_MESSAGE_BYTES).session(session);
@@ -98,6 +100,9 @@ public final class Uplink implements AutoCloseable {
                 prefetcher.all();
                 session.run();
             } catch (IOException | RuntimeException e) {
+                // Central could not use an edit or a delta (say, a base version it no longer
+                // keeps): the next session sends whole manifests and whole chunks.
+                compact = io.grpc.Status.fromThrowable(e).getCode() != io.grpc.Status.Code.FAILED_PRECONDITION;
                 String problem = e.getMessage();
                 if (!closed && !problem.equals(lastProblem)) {
                     LOG.log(System.Logger.Level.WARNING, "link to central " + settings.target() + " down: " + problem

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.tributary.gateway.journal.Change;
+import io.tributary.gateway.journal.ChunkRef;
 import io.tributary.gateway.journal.Journal;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.share.NamespaceStore;
@@ -27,6 +28,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +76,8 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
     private final UploadBudget budget;
     private final UplinkSettings settings;
     private final String softwareVersion;
+    /** Send edited manifests and chunk deltas; off after central refused a batch's preconditions. */
+    private final boolean compact;
 
     private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
     private final Map<Long, CompletableFuture<NeedAnswer>> questions = new ConcurrentHashMap<>();
@@ -86,7 +91,8 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
     private long lastHeartbeat;
 
     UplinkSession(NamespaceStore store, Downlink downlink, GatewayMetrics metrics, UploadBudget budget,
-                  UplinkSettings settings, String softwareVersion) {
+                  UplinkSettings settings, String softwareVersion, boolean compact) {
+        this.compact = compact;
         this.store = store;
         this.journal = store.journal();
         this.downlink = downlink;
@@ -241,50 +247,97 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
 
     private void sendChunks(List<Journal.Entry> entries) throws IOException, InterruptedException {
         Set<ChunkId> ids = new LinkedHashSet<>();
+        // New chunks of edited files and the chunks they replaced: what each may go up as a delta against.
+        Map<ChunkId, List<ChunkId>> deltaBases = new HashMap<>();
         for (Journal.Entry e : entries) {
             if (e.change() instanceof Change.PutFile p) {
-                p.chunks().forEach(c -> ids.add(c.id()));
+                // An edit's kept chunks belong to its base, which central holds.
+                (sendsEdit(p) ? p.newChunks() : p.chunks()).forEach(c -> ids.add(c.id()));
+                if (compact && p.edit() != null) {
+                    List<ChunkRef> fresh = p.newChunks();
+                    List<List<ChunkId>> bases = p.edit().basesFor(fresh);
+                    for (int i = 0; i < fresh.size(); i++) {
+                        deltaBases.putIfAbsent(fresh.get(i).id(), bases.get(i));
+                    }
+                }
             }
         }
         if (ids.isEmpty()) {
             return;
         }
+        Set<ChunkId> bases = new LinkedHashSet<>();
+        deltaBases.values().forEach(bases::addAll);
+        // A base sent in this window might arrive after the delta that needs it.
+        bases.removeAll(ids);
         // Ask about the whole window first, then upload: one round trip per window, not per chunk.
         List<CompletableFuture<NeedAnswer>> answers = new ArrayList<>();
-        NeedQuery.Builder query = null;
+        NeedQuery.Builder query = NeedQuery.newBuilder().setQueryId(nextQuestion++);
         for (ChunkId id : ids) {
-            if (query == null) {
-                query = NeedQuery.newBuilder().setQueryId(nextQuestion++);
-            }
             query.addChunkIds(ByteString.copyFrom(id.toBytes()));
-            if (query.getChunkIdsCount() == MAX_IDS_PER_QUERY) {
-                answers.add(ask(query.build()));
-                query = null;
-            }
+            query = askIfFull(query, answers);
         }
-        if (query != null) {
+        for (ChunkId base : bases) {
+            query.addDeltaBases(ByteString.copyFrom(base.toBytes()));
+            query = askIfFull(query, answers);
+        }
+        if (query.getChunkIdsCount() + query.getDeltaBasesCount() > 0) {
             answers.add(ask(query.build()));
+        }
+        List<NeedAnswer> answered = new ArrayList<>(answers.size());
+        Set<ChunkId> usable = new HashSet<>();
+        for (CompletableFuture<NeedAnswer> answer : answers) {
+            NeedAnswer a = await(answer);
+            answered.add(a);
+            for (ByteString raw : a.getUsableBasesList()) {
+                usable.add(chunkId(raw));
+            }
         }
         int asked = ids.size();
         int missing = 0;
-        for (CompletableFuture<NeedAnswer> answer : answers) {
-            for (ByteString raw : await(answer).getMissingList()) {
-                if (raw.size() != ChunkId.LENGTH) {
-                    throw new IOException("central named a malformed chunk id");
-                }
-                ChunkId id = ChunkId.of(raw.toByteArray());
+        for (NeedAnswer answer : answered) {
+            for (ByteString raw : answer.getMissingList()) {
+                ChunkId id = chunkId(raw);
                 byte[] sealed = store.chunks().readSealedIfStored(id);
                 if (sealed == null) {
                     throw new IOException("central lacks chunk " + id + ", which is not stored here either");
                 }
+                ChunkPayload.Builder payload = ChunkPayload.newBuilder().setChunkId(raw);
+                List<ChunkId> against = deltaBases.getOrDefault(id, List.of()).stream().filter(usable::contains).toList();
+                byte[] delta = against.isEmpty() ? null : store.chunks().sealedDelta(id, against, sealed.length);
+                if (delta != null) {
+                    sealed = delta;
+                    against.forEach(b -> payload.addDeltaBases(ByteString.copyFrom(b.toBytes())));
+                    metrics.upstreamChunkDeltas.inc();
+                }
                 budget.take(sealed.length);
-                send(GatewayMessage.newBuilder().setChunk(ChunkPayload.newBuilder()
-                        .setChunkId(raw).setSealed(ByteString.copyFrom(sealed))).build());
+                send(GatewayMessage.newBuilder().setChunk(payload.setSealed(ByteString.copyFrom(sealed))).build());
                 metrics.upstreamChunkBytes.inc(sealed.length);
                 missing++;
             }
         }
         metrics.upstreamChunksSkipped.inc(asked - missing);
+    }
+
+    /** Sends {@code query} if it holds as many ids as central takes; returns the query to fill next. */
+    private NeedQuery.Builder askIfFull(NeedQuery.Builder query, List<CompletableFuture<NeedAnswer>> answers)
+            throws IOException, InterruptedException {
+        if (query.getChunkIdsCount() + query.getDeltaBasesCount() < MAX_IDS_PER_QUERY) {
+            return query;
+        }
+        answers.add(ask(query.build()));
+        return NeedQuery.newBuilder().setQueryId(nextQuestion++);
+    }
+
+    private static ChunkId chunkId(ByteString raw) throws IOException {
+        if (raw.size() != ChunkId.LENGTH) {
+            throw new IOException("central named a malformed chunk id");
+        }
+        return ChunkId.of(raw.toByteArray());
+    }
+
+    /** True if this version's manifest goes up as an edit of its base's. */
+    private boolean sendsEdit(Change.PutFile p) {
+        return compact && p.edit() != null;
     }
 
     private CompletableFuture<NeedAnswer> ask(NeedQuery query) throws IOException, InterruptedException {
@@ -300,7 +353,10 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
         long bytes = 0;
         for (int i = 0; i < entries.size(); i++) {
             Journal.Entry e = entries.get(i);
-            Operation op = OperationCodec.toWire(e.index(), e.change(), now);
+            Operation op = OperationCodec.toWire(e.index(), e.change(), now, compact);
+            if (op.hasPutFile() && op.getPutFile().hasEdit()) {
+                metrics.upstreamManifestEdits.inc();
+            }
             int size = op.getSerializedSize();
             if (size > Uplink.MAX_MESSAGE_BYTES - 1024) {
                 throw new IOException("journal entry " + Long.toHexString(e.index()) + " is too large to send ("

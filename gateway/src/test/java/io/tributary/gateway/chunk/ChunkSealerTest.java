@@ -28,6 +28,57 @@ class ChunkSealerTest {
     private final ChunkSealer sealer = new ChunkSealer(DATA_KEY, 1);
 
     @Test
+    void deltaOfAnInsertCostsAboutTheInsertedBytes() {
+        byte[] before = TestData.random(65536, 40);
+        byte[] after = new byte[before.length + 100];
+        System.arraycopy(before, 0, after, 0, 4096);
+        System.arraycopy(TestData.random(100, 41), 0, after, 4096, 100);
+        System.arraycopy(before, 4096, after, 4196, before.length - 4096);
+        List<ChunkId> bases = List.of(id(before));
+        byte[] delta = sealer.sealDelta(id(after), after, bases, before);
+        assertTrue(delta.length < 100 + ChunkSealer.OVERHEAD + 100, "a 100-byte insert sealed to a " + delta.length + "-byte delta");
+        assertTrue(ChunkSealer.isDelta(delta));
+        assertEquals(after.length, ChunkSealer.plaintextLength(delta));
+        assertArrayEquals(after, sealer.openDelta(id(after), delta, bases, before));
+    }
+
+    @Test
+    void deltaAgainstSeveralBasesFindsBytesInEach() {
+        byte[] a = TestData.random(40000, 42);
+        byte[] b = TestData.random(40000, 43);
+        byte[] joined = new byte[60000];
+        System.arraycopy(a, 10000, joined, 0, 30000);
+        System.arraycopy(b, 0, joined, 30000, 30000);
+        byte[] dictionary = new byte[80000];
+        System.arraycopy(a, 0, dictionary, 0, 40000);
+        System.arraycopy(b, 0, dictionary, 40000, 40000);
+        List<ChunkId> bases = List.of(id(a), id(b));
+        byte[] delta = sealer.sealDelta(id(joined), joined, bases, dictionary);
+        assertTrue(delta.length < 1000, "a chunk straddling two old ones sealed to " + delta.length);
+        assertArrayEquals(joined, sealer.openDelta(id(joined), delta, bases, dictionary));
+    }
+
+    @Test
+    void deltaOpensOnlyAsADeltaForItsIdAndItsBases() {
+        byte[] before = TestData.random(20000, 44);
+        byte[] after = before.clone();
+        after[5000] ^= 1;
+        ChunkId base = id(before);
+        byte[] delta = sealer.sealDelta(id(after), after, List.of(base), before);
+        assertThrows(ChunkCorruptException.class, () -> sealer.open(id(after), delta), "not a whole chunk");
+        assertThrows(ChunkCorruptException.class, () -> sealer.openDelta(id(after), delta, List.of(id(after)), before),
+                "other base ids are not authentic");
+        assertThrows(ChunkCorruptException.class, () -> sealer.openDelta(base, delta, List.of(base), before), "another id");
+        byte[] altered = delta.clone();
+        altered[altered.length - 20] ^= 1;
+        assertThrows(ChunkCorruptException.class, () -> sealer.openDelta(id(after), altered, List.of(base), before));
+        byte[] whole = sealer.seal(base, before, 0, before.length);
+        assertThrows(ChunkCorruptException.class, () -> sealer.openDelta(base, whole, List.of(base), before),
+                "a whole chunk is not a delta");
+        assertThrows(IllegalArgumentException.class, () -> sealer.sealDelta(id(after), after, List.of(), before));
+    }
+
+    @Test
     void compressibleChunkRoundTripsAndIsStoredSmaller() {
         byte[] text = TestData.text(65536, 3);
         ChunkId id = id(text);

@@ -224,4 +224,42 @@ class SyncIT {
         assertTrue(centralTotal - afterA < MIB, "central received " + (centralTotal - afterA) + " more bytes for B's copy");
         System.out.printf("200 MiB at A then at B: central received %d then %d sealed bytes%n", afterA, centralTotal - afterA);
     }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void editsInsideALargeFileCrossAsDeltasAndReadIdenticalAtTheOtherBranch() throws Exception {
+        byte[] v0 = new PseudoRandomStream(77, 16 * MIB).readAllBytes();
+        atA.mkdirs("edits");
+        Fleet.assertWritten(atA.put("edits/big.bin", () -> new java.io.ByteArrayInputStream(v0), v0.length), "PUT v0 at A");
+        Fleet.await(Duration.ofMinutes(1), "v0 safe at central", () -> receipt(atA, "edits/big.bin").equals("true"));
+
+        // 64 KiB overwritten in the middle and 100 bytes inserted near the start, in one new version.
+        byte[] patch = new PseudoRandomStream(78, 64 << 10).readAllBytes();
+        byte[] v1 = new byte[v0.length + 100];
+        System.arraycopy(v0, 0, v1, 0, 4096);
+        System.arraycopy(new PseudoRandomStream(79, 100).readAllBytes(), 0, v1, 4096, 100);
+        System.arraycopy(v0, 4096, v1, 4196, v0.length - 4096);
+        System.arraycopy(patch, 0, v1, v1.length / 2, patch.length);
+        long changed = patch.length + 100;
+        Metrics before = a.metrics();
+        Fleet.assertWritten(atA.put("edits/big.bin", () -> new java.io.ByteArrayInputStream(v1), v1.length), "PUT v1 at A");
+        Fleet.await(Duration.ofMinutes(1), "v1 safe at central", () -> receipt(atA, "edits/big.bin").equals("true"));
+        Metrics after = a.metrics();
+        long chunkBytes = after.count("tributary_upstream_chunk_bytes") - before.count("tributary_upstream_chunk_bytes");
+        long allBytes = after.count("tributary_upstream_bytes") - before.count("tributary_upstream_bytes");
+        assertTrue(after.count("tributary_upstream_chunk_deltas") - before.count("tributary_upstream_chunk_deltas") >= 2,
+                "both changed places went up as deltas");
+        assertEquals(1, after.count("tributary_upstream_manifest_edits") - before.count("tributary_upstream_manifest_edits"));
+        assertTrue(chunkBytes < changed + 8192, chunkBytes + " chunk bytes sent for " + changed + " bytes changed");
+        // Two places changed: two hunks in one edit, so the manifest costs a few references, not 256.
+        assertTrue(allBytes < changed * 11 / 10, allBytes + " bytes sent in all for " + changed + " bytes changed");
+
+        // B never read v0: it fetches the replaced chunks whole as bases, then applies the deltas.
+        String expected = Sha256.of(new java.io.ByteArrayInputStream(v1)).hex();
+        Fleet.await(Duration.ofSeconds(30), "v1 listed at B", () -> atB.stat("edits") && atB.list("edits").stream()
+                .anyMatch(e -> e.path().endsWith("big.bin") && e.length() == v1.length));
+        assertEquals(expected, atB.get("edits/big.bin").sha256(), "B rebuilds exactly what A was given");
+        assertTrue(b.metrics().count("tributary_chunk_deltas_applied") >= 2, "B read the changed chunks as deltas");
+        System.out.printf("edit of %d bytes in a 16 MiB file: %d chunk bytes, %d bytes upstream in all%n", changed, chunkBytes, allBytes);
+    }
 }

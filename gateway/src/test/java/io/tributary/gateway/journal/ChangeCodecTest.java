@@ -28,7 +28,10 @@ class ChangeCodecTest {
                 new Change.Copy("s", List.of("a"), List.of("z"), true, 100, 77),
                 new Change.PatchProperties("s", List.of("a"), Map.of("{urn:x}p", "<p xmlns=\"urn:x\">" + "v".repeat(70_000) + "</p>"), List.of("{urn:x}q")),
                 new Change.SetModified("s", List.of("a"), 42),
-                new Change.PutFile("s", List.of("v"), 10, 5, 60, List.of(new ChunkRef(id(3), 60)), new Version("gw-1", 0x1234_0000_0007L)),
+                new Change.PutFile("s", List.of("v"), 10, 5, 60, List.of(new ChunkRef(id(3), 60))).withBase(new Version("gw-1", 0x1234_0000_0007L)),
+                new Change.PutFile("s", List.of("w"), 12, 5, 100, List.of(new ChunkRef(id(1), 60), new ChunkRef(id(4), 40)))
+                        .withBase(new Version("gw-1", 3), new ManifestEdit(3, List.of(
+                                new ManifestEdit.Hunk(1, List.of(new ChunkRef(id(2), 30), new ChunkRef(id(3), 30)), 1)))),
                 new Change.Remote("s", 17, new Version("gw-2", 99),
                         new Change.PutFile("s", List.of("r"), 11, 6, 39, List.of(new ChunkRef(id(2), 39)))),
                 new Change.Remote("s", 18, null, new Change.Move("s", List.of("r"), List.of("q"))));
@@ -41,9 +44,11 @@ class ChangeCodecTest {
     void entriesWrittenBeforeVersionsExistedStillDecode() {
         Change.PutFile put = new Change.PutFile("s", List.of("old"), 3, 4, 60, List.of(new ChunkRef(id(1), 60)));
         byte[] withoutBase = ChangeCodec.encode(put);
-        // The old format ended after the chunk list; the new one appends a "no base" flag byte.
-        byte[] oldFormat = Arrays.copyOf(withoutBase, withoutBase.length - 1);
+        // The old format ended after the chunk list; the new one appends "no base" and "no edit" flag bytes.
+        byte[] oldFormat = Arrays.copyOf(withoutBase, withoutBase.length - 2);
         assertEquals(put, ChangeCodec.decode(oldFormat));
+        byte[] beforeEdits = Arrays.copyOf(withoutBase, withoutBase.length - 1);
+        assertEquals(put, ChangeCodec.decode(beforeEdits));
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.tributary.gateway.share;
 
 import io.tributary.gateway.chunk.ChunkSizes;
+import io.tributary.gateway.chunk.RemoteChunks;
+import io.tributary.gateway.journal.ManifestEdit;
+import io.tributary.proto.ChunkId;
 import io.tributary.gateway.journal.Change;
 import io.tributary.gateway.journal.ChunkRef;
 import io.tributary.gateway.journal.Durability;
@@ -17,7 +20,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -40,6 +46,9 @@ class RemoteChangeTest {
     Path dir;
     NamespaceStore a;
     NamespaceStore b;
+    /** Chunks "central" serves as deltas, against these bases. */
+    final Map<ChunkId, List<ChunkId>> deltaBases = new HashMap<>();
+    final AtomicLong deltaBytes = new AtomicLong();
 
     @BeforeEach
     void open() throws IOException {
@@ -47,11 +56,17 @@ class RemoteChangeTest {
         b = open("b");
         // B reads what it does not hold from A's payloads, as it would from central.
         b.chunks().fetchMissingFrom(id -> {
+            List<ChunkId> bases = deltaBases.get(id);
+            if (bases != null) {
+                byte[] delta = a.chunks().sealedDelta(id, bases, Integer.MAX_VALUE);
+                deltaBytes.addAndGet(delta.length);
+                return new RemoteChunks.Fetched(delta, bases);
+            }
             byte[] sealed = a.chunks().readSealedIfStored(id);
             if (sealed == null) {
                 throw new IOException("not at A either: " + id);
             }
-            return sealed;
+            return new RemoteChunks.Fetched(sealed, List.of());
         });
     }
 
@@ -120,6 +135,37 @@ class RemoteChangeTest {
 
         assertFalse(b.applyRemote(id -> remotePut(put, 4, v, id), false), "the same version again changes nothing");
         assertEquals(4, b.revision("docs"));
+    }
+
+    @Test
+    void anEditInTheMiddleIsJournaledAsAnEditAndItsChunksTravelAsSmallDeltas() throws IOException {
+        byte[] v0 = random(1 << 20, 11);
+        byte[] v1 = v0.clone();
+        System.arraycopy(random(64 << 10, 12), 0, v1, v1.length / 2, 64 << 10);
+        a.share("docs").write(SharePath.parse("/big.bin"), new ByteArrayInputStream(v0), Long.MAX_VALUE);
+        Change.PutFile first = lastPutAtA();
+        a.share("docs").write(SharePath.parse("/big.bin"), new ByteArrayInputStream(v1), Long.MAX_VALUE);
+        Change.PutFile second = lastPutAtA();
+
+        ManifestEdit edit = second.edit();
+        assertNotNull(edit, "an overwrite in the middle keeps both ends of the manifest");
+        assertEquals(first.chunks().size(), edit.baseChunks());
+        assertEquals(1, edit.hunks().size(), edit.toString());
+        ManifestEdit.Hunk hunk = edit.hunks().getFirst();
+        assertTrue(hunk.baseStart() > 0 && hunk.baseStart() + hunk.replaced().size() < first.chunks().size(), "both ends kept");
+        assertTrue(second.newChunks().size() <= 4, second.newChunks().size() + " new chunks for a 64 KiB overwrite");
+        assertEquals(first.chunks().subList(hunk.baseStart(), hunk.baseStart() + hunk.replaced().size()), hunk.replaced());
+
+        List<ChunkRef> fresh = second.newChunks();
+        List<List<ChunkId>> bases = edit.basesFor(fresh);
+        for (int i = 0; i < fresh.size(); i++) {
+            deltaBases.put(fresh.get(i).id(), bases.get(i));
+        }
+        // B never held the old version: reading the new one fetches the old chunks as bases.
+        assertTrue(b.applyRemote(id -> remotePut(second, 1, new Version("gw-a", lastIndex(a)), id), true));
+        assertArrayEquals(v1, read(b, "/big.bin"));
+        assertTrue(deltaBytes.get() > 0 && deltaBytes.get() < (64 << 10) + 4096,
+                "the changed chunks travelled as " + deltaBytes.get() + " bytes of deltas for 65536 changed");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.tributary.gateway.uplink;
 import io.tributary.gateway.journal.Change;
 import io.tributary.gateway.journal.ChunkRef;
 import io.tributary.gateway.journal.Journal;
+import io.tributary.gateway.journal.ManifestEdit;
 import io.tributary.gateway.journal.Version;
 import io.tributary.proto.ChunkId;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class CoalescerTest {
     private final List<Journal.Entry> window = new ArrayList<>();
@@ -23,7 +25,7 @@ class CoalescerTest {
     private static Change.PutFile put(String name, int chunk, Version base) {
         byte[] id = new byte[32];
         Arrays.fill(id, (byte) chunk);
-        return new Change.PutFile("s", List.of(name), 1, 1, 10, List.of(new ChunkRef(ChunkId.of(id), 10)), base);
+        return new Change.PutFile("s", List.of(name), 1, 1, 10, List.of(new ChunkRef(ChunkId.of(id), 10))).withBase(base);
     }
 
     private List<Long> positions(Coalescer.Result r) {
@@ -35,12 +37,15 @@ class CoalescerTest {
         Version base = new Version("central-side", 5);
         add(put("f", 1, base));
         add(put("f", 2, new Version("me", 1)));
-        add(put("f", 3, new Version("me", 2)));
+        Change.PutFile third = put("f", 3, new Version("me", 2));
+        // Its edit is against version (me, 2), which central never sees once coalesced away.
+        add(third.withBase(third.base(), new ManifestEdit(1, List.of(new ManifestEdit.Hunk(0, third.chunks(), 1)))));
         Coalescer.Result r = Coalescer.coalesce(window);
         assertEquals(List.of(3L), positions(r));
         assertEquals(2, r.dropped());
         Change.PutFile last = (Change.PutFile) r.entries().getFirst().change();
         assertEquals(base, last.base());
+        assertNull(last.edit(), "an edit of a dropped version is no use to central");
         assertEquals(3, last.chunks().getFirst().id().toBytes()[0]);
     }
 
