@@ -91,6 +91,19 @@ final class Fleet implements AutoCloseable {
     }
 
     /** Every path under {@code dir} with "dir" or the SHA-256 of its content, read through WebDAV. */
+    /** The safe-at-central property of a file, as its text. */
+    static String receipt(Dav dav, String path) {
+        java.net.http.HttpResponse<String> r = dav.propfind(path, "0", """
+                <?xml version="1.0" encoding="utf-8"?>
+                <D:propfind xmlns:D="DAV:" xmlns:T="urn:tributary:v1"><D:prop><T:safe-at-central/></D:prop></D:propfind>
+                """);
+        if (r.statusCode() != 207) {
+            throw new AssertionError("PROPFIND " + path + " -> " + r.statusCode() + " " + r.body());
+        }
+        var m = java.util.regex.Pattern.compile("safe-at-central[^>]*>([a-z]+)<").matcher(r.body());
+        return m.find() ? m.group(1) : "absent";
+    }
+
     static TreeMap<String, String> contentTree(Dav dav, String dir) {
         TreeMap<String, String> out = new TreeMap<>();
         for (var e : dav.tree(dir).entrySet()) {

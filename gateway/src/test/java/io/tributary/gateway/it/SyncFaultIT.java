@@ -146,6 +146,53 @@ class SyncFaultIT {
         assertEquals(0, fleet.central().metrics().count("central_conflicts_total"));
     }
 
+    /**
+     * A branch edits a file twice while away, and another branch's edit reaches central first. The
+     * first edit becomes a conflict copy, so central cannot find the second one's base at the
+     * path: it refuses the manifest edit, and the branch sends that batch again whole.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void anEditWhoseBaseCentralCannotFindIsSentAgainWholeAndConvergesAsConflictCopies() throws Exception {
+        fleet = new Fleet(root);
+        GatewayProcess before = fleet.gateway("Alpha");
+        GatewayProcess b = fleet.gateway("Bravo");
+        Dav atA = before.dav();
+        Dav atB = b.dav();
+        byte[] v0 = new PseudoRandomStream(5, MIB).readAllBytes();
+        atA.mkdirs("twice");
+        Fleet.assertWritten(atA.put("twice/model.bin", v0), "PUT v0 at A");
+        Fleet.await(Duration.ofSeconds(30), "v0 at B", () -> atB.get("twice/model.bin").status() == 200);
+
+        fleet.killCentral();
+        Fleet.assertWritten(atA.put("twice/model.bin", patched(v0, 100_000, 6)), "first edit at A");
+        Fleet.assertWritten(atA.mkcol("twice/between"), "MKCOL at A");
+        Fleet.assertWritten(atA.put("twice/model.bin", patched(patched(v0, 100_000, 6), 700_000, 7)), "second edit at A");
+        before.kill();
+        Fleet.assertWritten(atB.put("twice/model.bin", patched(v0, 300_000, 8)), "edit at B");
+        fleet.startCentral();
+        Fleet.await(Duration.ofMinutes(1), "B's edit safe at central", () -> Fleet.receipt(atB, "twice/model.bin").equals("true"));
+
+        GatewayProcess a = fleet.restart(before);
+        Dav restarted = a.dav();
+        Fleet.await(Duration.ofMinutes(1), "both branches list the file, two conflict copies and the folder",
+                () -> restarted.list("twice").size() == 4 && atB.list("twice").size() == 4);
+        Fleet.await(Duration.ofSeconds(30), "same content everywhere",
+                () -> Fleet.contentTree(restarted, "twice").equals(Fleet.contentTree(atB, "twice")));
+        assertEquals(Sha256.of(new java.io.ByteArrayInputStream(patched(v0, 300_000, 8))).hex(),
+                restarted.get("twice/model.bin").sha256(), "B's edit reached central first and keeps the name");
+        assertEquals(2, fleet.central().metrics().count("central_conflicts_total"), "one conflict copy per edit at A");
+        assertTrue(fleet.central().metrics().count("central_sessions_refused_total") >= 1, "central refused the edit once");
+        assertTrue(a.log().contains("send the whole manifest"), "A logged why it resent");
+    }
+
+    /** {@code base} with 4 KiB at {@code offset} replaced by pseudo-random bytes of {@code seed}. */
+    private static byte[] patched(byte[] base, int offset, long seed) throws java.io.IOException {
+        byte[] out = base.clone();
+        System.arraycopy(new PseudoRandomStream(seed, 4096).readAllBytes(), 0, out, offset, 4096);
+        return out;
+    }
+
     private static List<String> names(List<Dav.Entry> entries) {
         List<String> out = new ArrayList<>();
         entries.forEach(e -> out.add(e.name()));

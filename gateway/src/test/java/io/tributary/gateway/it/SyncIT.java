@@ -71,8 +71,8 @@ class SyncIT {
         assertEquals(expected, atBravo.sha256(), "B serves the bytes A was given");
         assertTrue(b.metrics().count("tributary_cache_fills") > 0, "B fetched the content from central");
 
-        Fleet.await(Duration.ofSeconds(30), "A's receipt for q3.bin", () -> receipt(atA, "hello/reports/q3.bin").equals("true"));
-        assertEquals("true", receipt(atB, "hello/reports/q3.bin"), "what came from central is safe at central");
+        Fleet.await(Duration.ofSeconds(30), "A's receipt for q3.bin", () -> Fleet.receipt(atA, "hello/reports/q3.bin").equals("true"));
+        assertEquals("true", Fleet.receipt(atB, "hello/reports/q3.bin"), "what came from central is safe at central");
     }
 
     /**
@@ -89,16 +89,6 @@ class SyncIT {
         }
     }
 
-    /** The safe-at-central property of a file, as its text. */
-    private static String receipt(Dav dav, String path) {
-        HttpResponse<String> r = dav.propfind(path, "0", """
-                <?xml version="1.0" encoding="utf-8"?>
-                <D:propfind xmlns:D="DAV:" xmlns:T="urn:tributary:v1"><D:prop><T:safe-at-central/></D:prop></D:propfind>
-                """);
-        assertEquals(207, r.statusCode(), r::body);
-        var m = java.util.regex.Pattern.compile("safe-at-central[^>]*>([a-z]+)<").matcher(r.body());
-        return m.find() ? m.group(1) : "absent";
-    }
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -151,7 +141,7 @@ class SyncIT {
 
     private void putText(Dav dav, String path, String text) {
         Fleet.assertWritten(dav.put(path, text.getBytes(StandardCharsets.UTF_8)), "PUT " + path);
-        Fleet.await(Duration.ofSeconds(30), path + " safe at central", () -> receipt(dav, path).equals("true"));
+        Fleet.await(Duration.ofSeconds(30), path + " safe at central", () -> Fleet.receipt(dav, path).equals("true"));
     }
 
     private static void awaitText(Dav dav, String path, String text) {
@@ -211,13 +201,13 @@ class SyncIT {
         long centralBefore = fleet.central().metrics().count("central_chunk_bytes_received_total");
 
         Fleet.assertWritten(atA.put("same/at-alpha.bin", content, size), "PUT at A");
-        Fleet.await(Duration.ofMinutes(2), "A's copy safe at central", () -> receipt(atA, "same/at-alpha.bin").equals("true"));
+        Fleet.await(Duration.ofMinutes(2), "A's copy safe at central", () -> Fleet.receipt(atA, "same/at-alpha.bin").equals("true"));
         long afterA = fleet.central().metrics().count("central_chunk_bytes_received_total") - centralBefore;
         assertTrue(afterA >= size, "central received A's " + size + " bytes (sealed: " + afterA + ")");
 
         long bSentBefore = b.metrics().count("tributary_upstream_chunk_bytes");
         Fleet.assertWritten(atB.put("same-b/at-bravo.bin", content, size), "PUT at B");
-        Fleet.await(Duration.ofMinutes(2), "B's copy safe at central", () -> receipt(atB, "same-b/at-bravo.bin").equals("true"));
+        Fleet.await(Duration.ofMinutes(2), "B's copy safe at central", () -> Fleet.receipt(atB, "same-b/at-bravo.bin").equals("true"));
         long bSent = b.metrics().count("tributary_upstream_chunk_bytes") - bSentBefore;
         long centralTotal = fleet.central().metrics().count("central_chunk_bytes_received_total") - centralBefore;
         assertTrue(bSent < MIB, "B sent " + bSent + " chunk bytes for content central already had");
@@ -231,7 +221,7 @@ class SyncIT {
         byte[] v0 = new PseudoRandomStream(77, 16 * MIB).readAllBytes();
         atA.mkdirs("edits");
         Fleet.assertWritten(atA.put("edits/big.bin", () -> new java.io.ByteArrayInputStream(v0), v0.length), "PUT v0 at A");
-        Fleet.await(Duration.ofMinutes(1), "v0 safe at central", () -> receipt(atA, "edits/big.bin").equals("true"));
+        Fleet.await(Duration.ofMinutes(1), "v0 safe at central", () -> Fleet.receipt(atA, "edits/big.bin").equals("true"));
 
         // 64 KiB overwritten in the middle and 100 bytes inserted near the start, in one new version.
         byte[] patch = new PseudoRandomStream(78, 64 << 10).readAllBytes();
@@ -243,7 +233,7 @@ class SyncIT {
         long changed = patch.length + 100;
         Metrics before = a.metrics();
         Fleet.assertWritten(atA.put("edits/big.bin", () -> new java.io.ByteArrayInputStream(v1), v1.length), "PUT v1 at A");
-        Fleet.await(Duration.ofMinutes(1), "v1 safe at central", () -> receipt(atA, "edits/big.bin").equals("true"));
+        Fleet.await(Duration.ofMinutes(1), "v1 safe at central", () -> Fleet.receipt(atA, "edits/big.bin").equals("true"));
         Metrics after = a.metrics();
         long chunkBytes = after.count("tributary_upstream_chunk_bytes") - before.count("tributary_upstream_chunk_bytes");
         long allBytes = after.count("tributary_upstream_bytes") - before.count("tributary_upstream_bytes");
