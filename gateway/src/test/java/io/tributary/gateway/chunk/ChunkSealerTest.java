@@ -37,6 +37,15 @@ class ChunkSealerTest {
         List<ChunkId> bases = List.of(id(before));
         byte[] delta = sealer.sealDelta(id(after), after, bases, before);
         assertTrue(delta.length < 100 + ChunkSealer.OVERHEAD + 100, "a 100-byte insert sealed to a " + delta.length + "-byte delta");
+        // The same near the end of a larger chunk, where a weak match finder loses the dictionary.
+        byte[] big = TestData.random(90_000, 45);
+        byte[] grown = new byte[big.length + 100];
+        System.arraycopy(big, 0, grown, 0, 4096);
+        System.arraycopy(TestData.random(100, 46), 0, grown, 4096, 100);
+        System.arraycopy(big, 4096, grown, 4196, big.length - 4096);
+        byte[] bigDelta = sealer.sealDelta(id(grown), grown, List.of(id(big)), big);
+        assertTrue(bigDelta.length < 400, "a 100-byte insert into 90 KB sealed to a " + bigDelta.length + "-byte delta");
+        assertArrayEquals(grown, sealer.openDelta(id(grown), bigDelta, List.of(id(big)), big));
         assertTrue(ChunkSealer.isDelta(delta));
         assertEquals(after.length, ChunkSealer.plaintextLength(delta));
         assertArrayEquals(after, sealer.openDelta(id(after), delta, bases, before));
