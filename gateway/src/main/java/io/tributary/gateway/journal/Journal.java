@@ -4,10 +4,18 @@ import io.tributary.gateway.observe.GatewayMetrics;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /**
  * The write-ahead journal of namespace changes, in a Chronicle Queue. A change is appended before
@@ -25,15 +33,19 @@ public final class Journal implements AutoCloseable {
     }
 
     private static final long BLOCK_SIZE = 128L << 20;
+    /** Present in the journal directory once older files were trimmed. */
+    private static final String TRIMMED_MARKER = "trimmed";
 
     private final ChronicleQueue queue;
+    private final Path dir;
     private final ExcerptAppender appender;
     private final GroupSync sync;
     private final Durability durability;
     private final GatewayMetrics metrics;
 
-    private Journal(ChronicleQueue queue, Durability durability, GatewayMetrics metrics) {
+    private Journal(ChronicleQueue queue, Path dir, Durability durability, GatewayMetrics metrics) {
         this.queue = queue;
+        this.dir = dir;
         this.durability = durability;
         this.metrics = metrics;
         this.appender = queue.createAppender();
@@ -44,8 +56,68 @@ public final class Journal implements AutoCloseable {
 
     public static Journal open(Path dir, Durability durability, GatewayMetrics metrics) {
         // A message may take up to a quarter of a block: 32 MiB holds the manifest of a ~50 GiB file.
-        ChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).blockSize(BLOCK_SIZE).build();
-        return new Journal(queue, durability, metrics);
+        return new Journal(SingleChronicleQueueBuilder.single(dir.toFile()).blockSize(BLOCK_SIZE).build(), dir, durability, metrics);
+    }
+
+    /** As {@link #open(Path, Durability, GatewayMetrics)}, with the roll cycle and clock given (tests). */
+    static Journal open(Path dir, Durability durability, GatewayMetrics metrics, RollCycle rollCycle, TimeProvider time) {
+        ChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).blockSize(BLOCK_SIZE)
+                .rollCycle(rollCycle).timeProvider(time).build();
+        return new Journal(queue, dir, durability, metrics);
+    }
+
+    /**
+     * Deletes the journal's roll files (one per day) that hold only entries before the file of
+     * {@code index}: once central has every change up to {@code index} and the namespace has
+     * applied them, nothing reads those entries again. The file holding {@code index} stays, so
+     * a reader can still resume after it. Returns how many files went.
+     */
+    public int trimBefore(long index) {
+        if (index < 0 || !(queue instanceof SingleChronicleQueue q)) {
+            return 0;
+        }
+        RollCycle cycles = q.rollCycle();
+        int keep = cycles.toCycle(index);
+        int first = q.firstCycle();
+        if (first >= keep) {
+            return 0;
+        }
+        try {
+            // First, so that a crash halfway through still leaves the journal marked as trimmed.
+            Files.writeString(dir.resolve(TRIMMED_MARKER), "trimmed before " + Long.toHexString(index) + "\n");
+        } catch (IOException e) {
+            return 0;
+        }
+        DateTimeFormatter names = DateTimeFormatter.ofPattern(cycles.format()).withZone(ZoneOffset.UTC);
+        int deleted = 0;
+        for (long cycle : q.listCyclesBetween(first, keep - 1)) {
+            Path file = dir.resolve(names.format(Instant.ofEpochMilli(cycle * cycles.lengthInMillis() + cycles.defaultEpoch()))
+                    + SingleChronicleQueue.SUFFIX);
+            try {
+                if (Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            } catch (IOException e) {
+                // Left for the next trim; the journal only stays larger than it needs to be.
+                return deleted;
+            }
+        }
+        if (deleted > 0) {
+            q.refreshDirectoryListing();
+            metrics.journalFilesTrimmed.inc(deleted);
+        }
+        return deleted;
+    }
+
+    /** True once {@link #trimBefore} has deleted (or begun to delete) older files. */
+    public boolean trimmed() {
+        return Files.exists(dir.resolve(TRIMMED_MARKER));
+    }
+
+    /** Index of the oldest change still in the journal, or -1 for an empty journal. */
+    public long firstIndex() {
+        long first = queue.firstIndex();
+        return first == Long.MAX_VALUE || first < 0 ? -1 : first;
     }
 
     /** Appends a change; returns its index. Not yet durable: call {@link #sync()}. */
@@ -81,11 +153,31 @@ public final class Journal implements AutoCloseable {
         return last < 0 ? -1 : last;
     }
 
-    /** Visits every change after {@code afterIndex} (-1 or less: from the start), in order. */
+    /**
+     * Visits every change after {@code afterIndex} (-1 or less: from the start), in order.
+     *
+     * @throws IllegalStateException if some of those changes were trimmed away
+     */
     public long replay(long afterIndex, Visitor visitor) {
+        if (afterIndex < 0 ? trimmed() : afterIndex < firstIndex()) {
+            throw new IllegalStateException("the journal no longer holds the changes after "
+                    + (afterIndex < 0 ? "its start" : Long.toHexString(afterIndex)) + " (older files were trimmed once central"
+                    + " had them; it now starts at " + Long.toHexString(firstIndex()) + "); the namespace index is older"
+                    + " than the journal and cannot be brought up to date from it");
+        }
+        return replayKept(afterIndex, visitor);
+    }
+
+    /**
+     * As {@link #replay}, but if the changes after {@code afterIndex} were partly trimmed, visits
+     * those that are left: for readers that only need what central may not have.
+     */
+    public long replayKept(long afterIndex, Visitor visitor) {
         long count = 0;
         try (ExcerptTailer tailer = queue.createTailer()) {
-            if (afterIndex >= 0) {
+            if (afterIndex >= 0 && afterIndex < firstIndex()) {
+                tailer.toStart();
+            } else if (afterIndex >= 0) {
                 if (!tailer.moveToIndex(afterIndex)) {
                     throw new IllegalStateException("journal has no entry " + Long.toHexString(afterIndex)
                             + " that the namespace says it applied; the journal directory was changed or lost");
@@ -124,7 +216,11 @@ public final class Journal implements AutoCloseable {
      */
     public Tail tail(long afterIndex) {
         ExcerptTailer tailer = queue.createTailer();
-        if (afterIndex >= 0) {
+        if (afterIndex >= 0 && afterIndex < firstIndex()) {
+            // Trimmed: whoever asks to resume there (a central restored from an old backup, say)
+            // gets everything the journal still holds.
+            tailer.toStart();
+        } else if (afterIndex >= 0) {
             if (!tailer.moveToIndex(afterIndex)) {
                 tailer.close();
                 throw new IllegalStateException("journal has no entry " + Long.toHexString(afterIndex)

@@ -33,6 +33,8 @@ public final class GatewayMetrics {
     public final Counter chunksReclaimed = registry.counter("tributary_chunks_reclaimed");
     public final Counter journalEntries = registry.counter("tributary_journal_appended_entries");
     public final Counter journalSyncs = registry.counter("tributary_journal_syncs");
+    /** Journal roll files deleted because central has, and the namespace applied, all they hold. */
+    public final Counter journalFilesTrimmed = registry.counter("tributary_journal_files_trimmed");
     public final Counter authFailures = registry.counter("tributary_auth_failures");
     /** Chunks fetched from central on a read that missed the local cache, and their sealed bytes. */
     public final Counter cacheFills = registry.counter("tributary_cache_fills");

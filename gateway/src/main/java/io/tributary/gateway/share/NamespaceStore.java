@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongFunction;
 
@@ -356,7 +357,31 @@ public final class NamespaceStore implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
+        trimJournal(index);
     }
+
+    /**
+     * Drops journal files central has all of, once a minute at most. Only up to what the
+     * namespace has applied, so a restart still replays whatever it has not.
+     */
+    private void trimJournal(long acknowledgedIndex) {
+        long now = System.nanoTime();
+        if (now < nextTrimNanos) {
+            return;
+        }
+        nextTrimNanos = now + TimeUnit.MINUTES.toNanos(1);
+        try {
+            long applied = db.getLong(NamespaceDb.APPLIED, -1);
+            int files = journal.trimBefore(Math.min(acknowledgedIndex, applied));
+            if (files > 0) {
+                LOG.log(System.Logger.Level.INFO, "trimmed " + files + " journal file(s) that central holds all of");
+            }
+        } catch (RocksDBException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot trim the journal; it is retried: " + e.getMessage());
+        }
+    }
+
+    private volatile long nextTrimNanos = System.nanoTime();
 
     /** After a restart: the chunks of changes central had not acknowledged when we stopped. */
     private void rememberUnsent() throws RocksDBException {
@@ -364,7 +389,8 @@ public final class NamespaceStore implements AutoCloseable {
             return;
         }
         long acked = db.getLong(NamespaceDb.ACKNOWLEDGED, -1);
-        journal.replay(acked, (index, change) -> {
+        // What was trimmed, central had; a crash may only have lost the record of that.
+        journal.replayKept(acked, (index, change) -> {
             if (change instanceof Change.PutFile p) {
                 chunks.unsent().add(index, p.chunks());
             }
