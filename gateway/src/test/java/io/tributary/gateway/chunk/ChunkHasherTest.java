@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tributary.proto.ChunkId;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,15 +17,17 @@ class ChunkHasherTest {
     private static final byte[] OTHER_KEY = TestData.random(32, 2);
 
     @Test
-    void idIsHmacSha256OfTheSliceUnderTheKey() throws Exception {
+    void idIsHmacSha256UnderTheKeyOfTheSlicesSha256() throws Exception {
         byte[] data = TestData.random(100_000, 3);
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(Arrays.copyOfRange(data, 10, 70_010));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
-        byte[] expected = mac.doFinal(Arrays.copyOfRange(data, 10, 70_010));
+        byte[] expected = mac.doFinal(digest);
 
-        ChunkId id = new ChunkHasher(KEY).hash(data, 10, 70_000);
-
-        assertArrayEquals(expected, id.toBytes());
+        ChunkHasher hasher = new ChunkHasher(KEY);
+        assertArrayEquals(expected, hasher.hash(data, 10, 70_000).toBytes());
+        assertArrayEquals(expected, hasher.idOf(digest).toBytes(), "a client's SHA-256 names the same chunk");
+        assertThrows(IllegalArgumentException.class, () -> hasher.idOf(new byte[31]));
     }
 
     @Test
