@@ -7,6 +7,8 @@ import io.tributary.gateway.auth.BasicAuthenticator;
 import io.tributary.gateway.auth.LocalUserStore;
 import io.tributary.gateway.keys.LocalKeyStore;
 import io.tributary.gateway.keys.TenantKeys;
+import io.tributary.gateway.lanapi.GatewayCertificate;
+import io.tributary.gateway.lanapi.LanApiServer;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.observe.OperatorEndpoints;
 import io.tributary.gateway.share.NamespaceStore;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -33,12 +36,17 @@ public final class Gateway implements AutoCloseable {
     private final Uplink uplink;
     private final WebServer shareServer;
     private final WebServer operatorServer;
+    private final LanApiServer lanServer;
+    private final GatewayCertificate lanCertificate;
 
-    private Gateway(NamespaceStore store, Uplink uplink, WebServer shareServer, WebServer operatorServer) {
+    private Gateway(NamespaceStore store, Uplink uplink, WebServer shareServer, WebServer operatorServer,
+                    LanApiServer lanServer, GatewayCertificate lanCertificate) {
         this.store = store;
         this.uplink = uplink;
         this.shareServer = shareServer;
         this.operatorServer = operatorServer;
+        this.lanServer = lanServer;
+        this.lanCertificate = lanCertificate;
     }
 
     public static Gateway start(GatewayConfig config) throws IOException {
@@ -59,12 +67,13 @@ public final class Gateway implements AutoCloseable {
                 Clock.systemUTC(), new NamespaceStore.Options(gatewayId, config.uplink() != null, config.cacheCapBytes()));
         WebServer shareServer = null;
         Uplink uplink = null;
+        LanApiServer lanServer = null;
         try {
             if (config.uplink() != null) {
                 uplink = Uplink.start(store, metrics, config.uplink());
             }
-            WebDavService webdav = new WebDavService(new Shares(store.shares()), new BasicAuthenticator(users, metrics),
-                    limits(config), metrics);
+            BasicAuthenticator authenticator = new BasicAuthenticator(users, metrics);
+            WebDavService webdav = new WebDavService(new Shares(store.shares()), authenticator, limits(config), metrics);
             shareServer = WebServer.builder()
                     .host(config.bindHost())
                     .port(config.sharePort())
@@ -81,8 +90,16 @@ public final class Gateway implements AutoCloseable {
                     .routing(r -> r.register("/", new OperatorEndpoints(metrics, store::ready)))
                     .build()
                     .start();
-            return new Gateway(store, uplink, shareServer, operatorServer);
-        } catch (RuntimeException e) {
+            GatewayCertificate certificate = null;
+            if (config.lanPort() >= 0) {
+                certificate = GatewayCertificate.loadOrCreate(data.resolve("tls"), certificateNames(config.bindHost()));
+                lanServer = LanApiServer.start(store, authenticator, metrics, certificate, config.bindHost(), config.lanPort());
+            }
+            return new Gateway(store, uplink, shareServer, operatorServer, lanServer, certificate);
+        } catch (RuntimeException | IOException e) {
+            if (lanServer != null) {
+                lanServer.close();
+            }
             if (shareServer != null) {
                 shareServer.stop();
             }
@@ -97,6 +114,29 @@ public final class Gateway implements AutoCloseable {
     private static WebDavLimits limits(GatewayConfig config) {
         WebDavLimits defaults = WebDavLimits.defaults();
         return new WebDavLimits(config.maxUploadBytes(), defaults.maxXmlBodyBytes(), defaults.maxPropfindEntries());
+    }
+
+    /** The names the LAN certificate is valid for: loopback, this host, and the bind address. */
+    private static List<String> certificateNames(String bindHost) {
+        List<String> names = new java.util.ArrayList<>(List.of("localhost", "127.0.0.1", "::1"));
+        try {
+            names.add(java.net.InetAddress.getLocalHost().getHostName());
+        } catch (java.net.UnknownHostException e) {
+            // loopback names only
+        }
+        if (!bindHost.equals("0.0.0.0") && !bindHost.equals("::")) {
+            names.add(bindHost);
+        }
+        return names;
+    }
+
+    /** The LAN API's port, or -1 if it is closed. */
+    public int lanPort() {
+        return lanServer == null ? -1 : lanServer.port();
+    }
+
+    public GatewayCertificate lanCertificate() {
+        return lanCertificate;
     }
 
     public int sharePort() {
@@ -119,6 +159,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lanServer != null) {
+            lanServer.close();
+        }
         shareServer.stop();
         operatorServer.stop();
         if (uplink != null) {

@@ -24,7 +24,7 @@ import java.util.Map;
 public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
                             List<String> shares, Map<String, String> localUsers, Durability durability,
                             long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel, Path keysDir,
-                            UplinkSettings uplink, long cacheCapBytes) {
+                            UplinkSettings uplink, long cacheCapBytes, int lanPort) {
     public static final long DEFAULT_MAX_UPLOAD = 1L << 40;
     public static final int DEFAULT_ZSTD_LEVEL = 1;
 
@@ -46,6 +46,9 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
         if (cacheCapBytes > 0 && cacheCapBytes < 16L << 20) {
             throw new IllegalArgumentException("--cache-cap must be at least 16m");
         }
+        if (lanPort < -1 || lanPort > 65535) {
+            throw new IllegalArgumentException("--grpc-port must be 0 to 65535, got " + lanPort);
+        }
         if (keysDir == null) {
             keysDir = dataDir.resolve("keys");
         }
@@ -56,6 +59,6 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
                          List<String> shares, Map<String, String> localUsers, Durability durability,
                          long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
         this(dataDir, ssdDir, bindHost, sharePort, httpPort, shares, localUsers, durability, maxUploadBytes,
-                chunkSizes, zstdLevel, null, null, 0);
+                chunkSizes, zstdLevel, null, null, 0, -1);
     }
 }

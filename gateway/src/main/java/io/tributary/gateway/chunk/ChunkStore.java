@@ -189,6 +189,36 @@ public final class ChunkStore implements AutoCloseable {
         return new ChunkRef(id, len);
     }
 
+    /** A hasher under this store's dedupe key: for ids of chunks that arrive already cut. */
+    public ChunkHasher newHasher() {
+        return new ChunkHasher(dedupeKey);
+    }
+
+    public ChunkSizes sizes() {
+        return sizes;
+    }
+
+    /**
+     * Pins {@code id} if a manifest may name it (stored here, or referenced here and so at
+     * central); release with {@link #unpin}. False, and nothing pinned, if it is unknown.
+     */
+    public boolean pinIfKnown(ChunkId id) throws IOException {
+        pins.merge(id, 1, Integer::sum);
+        if (unindexed.contains(id) || indexed(id)) {
+            return true;
+        }
+        pins.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
+        return false;
+    }
+
+    /**
+     * Stores a chunk cut elsewhere (a LAN client's), whose id the caller derived from the
+     * plaintext; pinned like an upload's until {@link #unpin}.
+     */
+    public ChunkRef storeCut(ChunkId id, byte[] plain) throws IOException {
+        return store(id, plain, 0, plain.length);
+    }
+
     /** Pins chunks a reader is about to read; release them with {@link #unpin}. */
     public void pin(List<ChunkRef> refs) {
         for (ChunkRef ref : refs) {

@@ -75,6 +75,10 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "Keep this folder's content in the cache (prefetched, never evicted); repeatable. Needs --central.")
     List<String> pins = new ArrayList<>();
 
+    @Option(names = "--grpc-port", paramLabel = "N", defaultValue = "-1",
+            description = "Open the LAN gRPC API (TLS, the share's users) on this port; 0 picks a free one. Default: closed.")
+    int grpcPort;
+
     @Option(names = "--cache-cap", paramLabel = "BYTES", defaultValue = "0",
             description = "Most bytes the chunk cache may take (needs --central); only chunks central has are evicted. "
                     + "Suffixes k, m, g. Default: ${DEFAULT-VALUE} (no cap).")
@@ -88,7 +92,12 @@ public final class GatewayCommand implements Callable<Integer> {
             System.out.println("share " + share + ": http://" + config.bindHost() + ":" + gateway.sharePort() + "/" + share + "/");
         }
         System.out.println("health and metrics: http://" + config.bindHost() + ":" + gateway.httpPort() + "/health /metrics");
-        System.out.println("tributary gateway ready share-port=" + gateway.sharePort() + " http-port=" + gateway.httpPort());
+        if (gateway.lanPort() >= 0) {
+            System.out.println("LAN API: " + config.bindHost() + ":" + gateway.lanPort() + " (gRPC over TLS; certificate "
+                    + gateway.lanCertificate().pemFile() + ", SHA-256 " + gateway.lanCertificate().fingerprint() + ")");
+        }
+        System.out.println("tributary gateway ready share-port=" + gateway.sharePort() + " http-port=" + gateway.httpPort()
+                + (gateway.lanPort() >= 0 ? " lan-port=" + gateway.lanPort() : ""));
         System.out.flush();
         gateway.serveUntilStopped();
         return 0;
@@ -111,7 +120,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 UplinkSettings.DEFAULT_WINDOW, UplinkSettings.parsePins(pins));
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
-                ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"));
+                ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort);
     }
 
     private static String hostName() {

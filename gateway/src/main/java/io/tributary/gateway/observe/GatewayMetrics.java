@@ -18,6 +18,14 @@ public final class GatewayMetrics {
     public final Counter webdavBytesIn = registry.counter("tributary_client_webdav_received_bytes");
     /** Bytes of file content sent to clients, per protocol. */
     public final Counter webdavBytesOut = registry.counter("tributary_client_webdav_sent_bytes");
+    /** Chunk bytes LAN API clients sent (only chunks the gateway lacked), and file bytes they read. */
+    public final Counter lanBytesIn = registry.counter("tributary_client_lan_received_bytes");
+    public final Counter lanBytesOut = registry.counter("tributary_client_lan_sent_bytes");
+    /** Bytes of files LAN clients wrote whose chunks the gateway had already, so they were not sent. */
+    public final Counter lanBytesDeduplicated = registry.counter("tributary_client_lan_deduplicated_bytes");
+    /** LAN API calls, and those refused for missing or wrong credentials. */
+    public final Counter lanCalls = registry.counter("tributary_lan_calls");
+    public final Counter lanUnauthenticated = registry.counter("tributary_lan_unauthenticated_calls");
     /** WebDAV requests answered, and those answered with 4xx/5xx. */
     public final Counter webdavRequests = registry.counter("tributary_webdav_requests");
     public final Counter webdavClientErrors = registry.counter("tributary_webdav_client_errors");

@@ -561,7 +561,7 @@ public final class NamespaceStore implements AutoCloseable {
     }
 
     /** Releases pins of an upload or a read that did not commit. */
-    void release(List<ChunkRef> pinned) {
+    public void release(List<ChunkRef> pinned) {
         if (pinned.isEmpty()) {
             return;
         }

@@ -22,7 +22,9 @@ public final class ShareException extends RuntimeException {
         /** The store is out of space or the journal cannot take more. */
         NO_SPACE,
         /** The cache is at its cap with data central does not have yet: try again later. */
-        BUSY
+        BUSY,
+        /** The entry is not the version the caller based its change on. */
+        PRECONDITION_FAILED
     }
 
     private final Kind kind;

@@ -98,6 +98,47 @@ public final class ShareNamespace {
         }
     }
 
+    /**
+     * A new version of the file at {@code path} made of {@code chunks}, which are already in the
+     * store: {@code pins} holds one pin on each distinct one (taken with
+     * {@link io.tributary.gateway.chunk.ChunkStore#pinIfKnown} or
+     * {@link io.tributary.gateway.chunk.ChunkStore#storeCut}), and the commit releases them
+     * whatever happens. Returns once the journal entry is durable.
+     *
+     * @param ifEtag null to write whatever is there, empty to write only if nothing is, else
+     *               write only if the entry's {@link Entry#etag()} is this one
+     */
+    public WriteResult writeChunks(SharePath path, List<ChunkRef> chunks, List<ChunkRef> pins, Instant modified,
+                                   String ifEtag) {
+        boolean handedOver = false;
+        try {
+            checkNewName(path);
+            long size = 0;
+            for (ChunkRef c : chunks) {
+                size += c.length();
+            }
+            long bytes = size;
+            long mtime = modified == null ? store.clock().millis() : modified.toEpochMilli();
+            handedOver = true;
+            NamespaceStore.Committed c = store.commit(id -> {
+                if (ifEtag != null) {
+                    String current = stat(path).map(Entry::etag).orElse("");
+                    if (!current.equals(ifEtag)) {
+                        throw new ShareException(ShareException.Kind.PRECONDITION_FAILED, "'" + path + "' is "
+                                + (current.isEmpty() ? "absent" : "at " + current) + ", not "
+                                + (ifEtag.isEmpty() ? "absent" : "at " + ifEtag));
+                    }
+                }
+                return new Change.PutFile(name, path.names(), id, mtime, bytes, chunks);
+            }, pins);
+            return new WriteResult(c.target().entry(), !c.replaced());
+        } finally {
+            if (!handedOver) {
+                store.release(pins);
+            }
+        }
+    }
+
     /** The bytes of a file from {@code offset}, {@code length} of them ({@code -1}: to the end). */
     public InputStream read(SharePath path, long offset, long length) {
         List<ChunkRef> chunks = store.read((db, applier) -> {

@@ -42,6 +42,7 @@ final class ShareRefusal {
             case TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE_413;
             case NO_SPACE -> Status.INSUFFICIENT_STORAGE_507;
             case BUSY -> Status.SERVICE_UNAVAILABLE_503;
+            case PRECONDITION_FAILED -> Status.PRECONDITION_FAILED_412;
         };
     }
 }

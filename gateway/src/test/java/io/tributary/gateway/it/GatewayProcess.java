@@ -43,7 +43,7 @@ public final class GatewayProcess implements AutoCloseable {
     public static final String CENTRAL_MAIN_CLASS = "io.tributary.central.cli.Main";
     /** A gateway prints share-port first, a central grpc-port. */
     private static final Pattern READY =
-            Pattern.compile("^tributary (?:gateway|central) ready (?:share|grpc)-port=(\\d+) http-port=(\\d+)\\s*$");
+            Pattern.compile("^tributary (?:gateway|central) ready (?:share|grpc)-port=(\\d+) http-port=(\\d+)(?: lan-port=(\\d+))?\\s*$");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     /**
@@ -86,12 +86,14 @@ public final class GatewayProcess implements AutoCloseable {
     private final Process process;
     private final Path logFile;
     private final int sharePort;
+    private final int lanPort;
     private final int httpPort;
     private final Thread[] drains;
     private final Writer log;
 
-    private GatewayProcess(Config config, Process process, Path logFile, int sharePort, int httpPort,
+    private GatewayProcess(Config config, Process process, Path logFile, int sharePort, int httpPort, int lanPort,
                            Thread[] drains, Writer log) {
+        this.lanPort = lanPort;
         this.log = log;
         this.config = config;
         this.process = process;
@@ -143,7 +145,7 @@ public final class GatewayProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException(e);
         }
-        GatewayProcess gateway = new GatewayProcess(config, process, logFile, ports[0], ports[1],
+        GatewayProcess gateway = new GatewayProcess(config, process, logFile, ports[0], ports[1], ports[2],
                 new Thread[] {out, err}, log);
         gateway.awaitHealthy(Duration.ofSeconds(20));
         return gateway;
@@ -227,7 +229,8 @@ public final class GatewayProcess implements AutoCloseable {
                     if (ready != null) {
                         Matcher m = READY.matcher(line);
                         if (m.matches()) {
-                            ready.complete(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
+                            ready.complete(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                                    m.group(3) == null ? -1 : Integer.parseInt(m.group(3))});
                         }
                     }
                 }
@@ -287,6 +290,16 @@ public final class GatewayProcess implements AutoCloseable {
 
     public int sharePort() {
         return sharePort;
+    }
+
+    /** A gateway's LAN API port (started with --grpc-port), or -1. */
+    public int lanPort() {
+        return lanPort;
+    }
+
+    /** The PEM certificate a gateway's LAN API presents. */
+    public Path lanCertificate() {
+        return config.dataDir().resolve("tls").resolve("gateway.crt");
     }
 
     /** A central's gRPC port. */

@@ -1,0 +1,234 @@
+package io.tributary.gateway.lanapi;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.tributary.gateway.observe.GatewayMetrics;
+import io.tributary.gateway.share.Entry;
+import io.tributary.gateway.share.NamespaceStore;
+import io.tributary.gateway.share.ShareException;
+import io.tributary.gateway.share.ShareNamespace;
+import io.tributary.gateway.share.SharePath;
+import io.tributary.gateway.share.Shares;
+import io.tributary.proto.v1.DeleteReply;
+import io.tributary.proto.v1.FileEntry;
+import io.tributary.proto.v1.FileServiceGrpc;
+import io.tributary.proto.v1.GatewayInfo;
+import io.tributary.proto.v1.InfoRequest;
+import io.tributary.proto.v1.ListPage;
+import io.tributary.proto.v1.ListRequest;
+import io.tributary.proto.v1.PathRequest;
+import io.tributary.proto.v1.ReadPiece;
+import io.tributary.proto.v1.ReadRequest;
+import io.tributary.proto.v1.RenameRequest;
+import io.tributary.proto.v1.WatchEvent;
+import io.tributary.proto.v1.WatchRequest;
+import io.tributary.proto.v1.WriteRequest;
+import io.tributary.proto.v1.WriteResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The FileService calls: input checked, then handed to the share namespace. */
+final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
+    static final int MAX_PATH_CHARS = 4096;
+    static final int DEFAULT_PAGE = 500;
+    static final int MAX_PAGE = 1000;
+    static final int READ_PIECE = 1 << 20;
+
+    private final NamespaceStore store;
+    private final Shares shares;
+    private final ParkedChunks parked;
+    private final GatewayMetrics metrics;
+
+    FileServiceEndpoint(NamespaceStore store, ParkedChunks parked, GatewayMetrics metrics) {
+        this.store = store;
+        this.shares = new Shares(store.shares());
+        this.parked = parked;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void info(InfoRequest request, StreamObserver<GatewayInfo> out) {
+        answer(out, () -> GatewayInfo.newBuilder().setGatewayId(store.gatewayId())
+                .addAllShares(shares.all().stream().map(ShareNamespace::name).toList())
+                .setChunkMin(store.chunks().sizes().min()).setChunkAvg(store.chunks().sizes().avg())
+                .setChunkMax(store.chunks().sizes().max())
+                .setCursor(Math.max(0, store.journal().lastIndex())).build());
+    }
+
+    @Override
+    public void stat(PathRequest request, StreamObserver<FileEntry> out) {
+        answer(out, () -> {
+            ShareNamespace share = share(request.getShare());
+            SharePath path = path(request.getPath());
+            Entry e = share.stat(path).orElseThrow(() -> new ShareException(ShareException.Kind.NOT_FOUND,
+                    "nothing at '" + path + "'"));
+            return entry(share, path, e);
+        });
+    }
+
+    @Override
+    public void list(ListRequest request, StreamObserver<ListPage> out) {
+        try {
+            ShareNamespace share = share(request.getShare());
+            SharePath dir = path(request.getPath());
+            int size = request.getPageSize() == 0 ? DEFAULT_PAGE : request.getPageSize();
+            if (size < 1 || size > MAX_PAGE) {
+                throw Status.INVALID_ARGUMENT.withDescription("page_size is 1 to " + MAX_PAGE + ", got " + size).asRuntimeException();
+            }
+            List<Entry> entries = share.list(dir);
+            for (int from = 0; from == 0 || from < entries.size(); from += size) {
+                ListPage.Builder page = ListPage.newBuilder();
+                for (Entry e : entries.subList(from, Math.min(entries.size(), from + size))) {
+                    page.addEntries(entry(share, dir.child(e.name()), e));
+                }
+                out.onNext(page.setLast(from + size >= entries.size()).build());
+            }
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            out.onError(status(e));
+        }
+    }
+
+    @Override
+    public void read(ReadRequest request, StreamObserver<ReadPiece> responses) {
+        ServerCallStreamObserver<ReadPiece> out = (ServerCallStreamObserver<ReadPiece>) responses;
+        FlowControl flow = new FlowControl(out);
+        try {
+            ShareNamespace share = share(request.getShare());
+            SharePath path = path(request.getPath());
+            if (request.getOffset() < 0) {
+                throw Status.INVALID_ARGUMENT.withDescription("a negative offset").asRuntimeException();
+            }
+            long length = request.getLength() <= 0 ? -1 : request.getLength();
+            long offset = request.getOffset();
+            try (InputStream in = share.read(path, offset, length)) {
+                byte[] buf = new byte[READ_PIECE];
+                while (true) {
+                    int n = in.readNBytes(buf, 0, buf.length);
+                    if (n <= 0) {
+                        break;
+                    }
+                    flow.awaitReady();
+                    out.onNext(ReadPiece.newBuilder().setOffset(offset).setData(ByteString.copyFrom(buf, 0, n)).build());
+                    metrics.lanBytesOut.inc(n);
+                    offset += n;
+                }
+            }
+            out.onCompleted();
+        } catch (IOException e) {
+            out.onError(Status.UNAVAILABLE.withDescription("cannot read: " + e.getMessage()).asRuntimeException());
+        } catch (RuntimeException e) {
+            out.onError(status(e));
+        }
+    }
+
+    @Override
+    public StreamObserver<WriteRequest> write(StreamObserver<WriteResponse> out) {
+        return new WriteCall(this, store.chunks(), parked, metrics, out);
+    }
+
+    @Override
+    public void delete(PathRequest request, StreamObserver<DeleteReply> out) {
+        answer(out, () -> {
+            ShareNamespace share = share(request.getShare());
+            SharePath path = path(request.getPath());
+            if (path.isRoot()) {
+                throw Status.INVALID_ARGUMENT.withDescription("the share itself cannot be deleted").asRuntimeException();
+            }
+            share.stat(path).orElseThrow(() -> new ShareException(ShareException.Kind.NOT_FOUND, "nothing at '" + path + "'"));
+            share.delete(path);
+            return DeleteReply.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void rename(RenameRequest request, StreamObserver<FileEntry> out) {
+        answer(out, () -> {
+            ShareNamespace share = share(request.getShare());
+            SharePath from = path(request.getFrom());
+            SharePath to = path(request.getTo());
+            if (from.isRoot() || to.isRoot()) {
+                throw Status.INVALID_ARGUMENT.withDescription("the share itself cannot be renamed").asRuntimeException();
+            }
+            share.move(from, to, request.getOverwrite());
+            return entry(share, to, share.stat(to).orElseThrow(() -> new ShareException(ShareException.Kind.NOT_FOUND,
+                    "'" + to + "' vanished right after the rename")));
+        });
+    }
+
+    @Override
+    public void mkdir(PathRequest request, StreamObserver<FileEntry> out) {
+        answer(out, () -> {
+            ShareNamespace share = share(request.getShare());
+            SharePath path = path(request.getPath());
+            return entry(share, path, share.mkdir(path));
+        });
+    }
+
+    @Override
+    public void watch(WatchRequest request, StreamObserver<WatchEvent> out) {
+        try {
+            ShareNamespace share = share(request.getShare());
+            if (request.getAfter() < 0) {
+                throw Status.INVALID_ARGUMENT.withDescription("a negative cursor").asRuntimeException();
+            }
+            WatchStream.start(store.journal(), share.name(), request.getAfter(), (ServerCallStreamObserver<WatchEvent>) out);
+        } catch (RuntimeException e) {
+            out.onError(status(e));
+        }
+    }
+
+    /** Releases chunk pins a write took and will not commit. */
+    void release(List<io.tributary.gateway.journal.ChunkRef> pins) {
+        store.release(pins);
+    }
+
+    ShareNamespace share(String name) {
+        return shares.get(name).orElseThrow(() -> Status.NOT_FOUND.withDescription("no share '" + name + "' on this gateway")
+                .asRuntimeException());
+    }
+
+    static SharePath path(String path) {
+        if (path.length() > MAX_PATH_CHARS) {
+            throw Status.INVALID_ARGUMENT.withDescription("a path is at most " + MAX_PATH_CHARS + " characters").asRuntimeException();
+        }
+        return SharePath.parse(path);
+    }
+
+    static FileEntry entry(ShareNamespace share, SharePath path, Entry e) {
+        return FileEntry.newBuilder().setPath(path.toString()).setDirectory(e.directory()).setSize(e.directory() ? 0 : e.size())
+                .setModifiedMillis(e.modified().toEpochMilli()).setEtag(e.etag())
+                .setSafeAtCentral(!e.directory() && share.safeAtCentral(path).orElse(false)).build();
+    }
+
+    private static <T> void answer(StreamObserver<T> out, Supplier<T> work) {
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException e) {
+            out.onError(status(e));
+            return;
+        }
+        out.onNext(result);
+        out.onCompleted();
+    }
+
+    static RuntimeException status(RuntimeException e) {
+        if (e instanceof ShareException se) {
+            return ShareStatus.of(se);
+        }
+        if (e instanceof io.grpc.StatusRuntimeException) {
+            return e;
+        }
+        if (e instanceof UncheckedIOException io) {
+            return Status.UNAVAILABLE.withDescription(io.getCause().getMessage()).asRuntimeException();
+        }
+        return Status.INTERNAL.withDescription(e.toString()).asRuntimeException();
+    }
+}

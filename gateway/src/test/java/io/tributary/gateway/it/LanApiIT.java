@@ -1,0 +1,487 @@
+package io.tributary.gateway.it;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.tributary.gateway.chunk.ChunkSizes;
+import io.tributary.gateway.chunk.Chunker;
+import io.tributary.proto.v1.ChunkData;
+import io.tributary.proto.v1.ChunkDigest;
+import io.tributary.proto.v1.FileEntry;
+import io.tributary.proto.v1.FileServiceGrpc;
+import io.tributary.proto.v1.GatewayInfo;
+import io.tributary.proto.v1.InfoRequest;
+import io.tributary.proto.v1.ListPage;
+import io.tributary.proto.v1.ListRequest;
+import io.tributary.proto.v1.PathRequest;
+import io.tributary.proto.v1.ReadPiece;
+import io.tributary.proto.v1.ReadRequest;
+import io.tributary.proto.v1.RenameRequest;
+import io.tributary.proto.v1.WatchEvent;
+import io.tributary.proto.v1.WatchRequest;
+import io.tributary.proto.v1.WriteBegin;
+import io.tributary.proto.v1.WriteCommit;
+import io.tributary.proto.v1.WriteRequest;
+import io.tributary.proto.v1.WriteResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The LAN gRPC API of a real gateway process, over real TLS with the certificate the gateway made,
+ * side by side with its WebDAV share: one namespace seen through both.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class LanApiIT {
+    private static final String SHARE = "share";
+
+    @TempDir
+    static Path dataDir;
+
+    private GatewayProcess gateway;
+    private Dav dav;
+    private ManagedChannel channel;
+    private FileServiceGrpc.FileServiceBlockingStub files;
+    private FileServiceGrpc.FileServiceStub async;
+    private ChunkSizes sizes;
+
+    @BeforeAll
+    void start() throws Exception {
+        gateway = GatewayProcess.start(GatewayProcess.Config.of("lanapi", dataDir).extraArgs("--grpc-port", "0"));
+        dav = gateway.dav(Duration.ofMinutes(1));
+        assertTrue(gateway.lanPort() > 0, "the gateway announced its LAN port");
+        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", gateway.lanPort(),
+                TlsChannelCredentials.newBuilder().trustManager(gateway.lanCertificate().toFile()).build()).build();
+        files = FileServiceGrpc.newBlockingStub(channel).withInterceptors(credentials(gateway.user(), gateway.password()))
+                .withDeadlineAfter(2, TimeUnit.MINUTES);
+        async = FileServiceGrpc.newStub(channel).withInterceptors(credentials(gateway.user(), gateway.password()));
+        GatewayInfo info = files.info(InfoRequest.getDefaultInstance());
+        assertEquals(List.of(SHARE), info.getSharesList());
+        sizes = new ChunkSizes(info.getChunkMin(), info.getChunkAvg(), info.getChunkMax());
+    }
+
+    @AfterAll
+    void stop() {
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void aWriteThroughOneFrontEndIsSeenThroughTheOtherAtOnce() throws Exception {
+        dav.mkdirs("both");
+        byte[] viaDav = new PseudoRandomStream(1, 700_000).readAllBytes();
+        Fleet.assertWritten(dav.put("both/from-dav.bin", viaDav), "PUT");
+        FileEntry stat = files.stat(path("/both/from-dav.bin"));
+        assertEquals(viaDav.length, stat.getSize());
+        assertFalse(stat.getDirectory());
+        assertArrayEquals(viaDav, read("/both/from-dav.bin", 0, 0));
+        assertArrayEquals(Arrays.copyOfRange(viaDav, 300_000, 300_100), read("/both/from-dav.bin", 300_000, 100));
+
+        byte[] viaGrpc = new PseudoRandomStream(2, 1_500_000).readAllBytes();
+        Written w = write("/both/from-grpc.bin", viaGrpc, null);
+        assertEquals(viaGrpc.length, w.entry().getSize());
+        assertEquals(viaGrpc.length, w.sent(), "a new file sends all of its bytes");
+        Dav.Download got = dav.get("both/from-grpc.bin");
+        assertEquals(Sha256.of(new java.io.ByteArrayInputStream(viaGrpc)).hex(), got.sha256());
+
+        files.mkdir(path("/both/sub"));
+        assertTrue(dav.stat("both/sub"));
+        files.rename(RenameRequest.newBuilder().setShare(SHARE).setFrom("/both/from-grpc.bin").setTo("/both/sub/moved.bin").build());
+        assertEquals(200, dav.get("both/sub/moved.bin").status());
+        assertEquals(404, dav.get("both/from-grpc.bin").status());
+        files.delete(path("/both/sub"));
+        assertFalse(dav.stat("both/sub"));
+    }
+
+    @Test
+    void listingComesInPagesInNameOrder() {
+        dav.mkdirs("many");
+        for (int i = 0; i < 25; i++) {
+            Fleet.assertWritten(dav.put("many/f" + (char) ('a' + i) + ".txt", ("n" + i).getBytes(StandardCharsets.UTF_8)), "PUT");
+        }
+        Iterator<ListPage> pages = files.list(ListRequest.newBuilder().setShare(SHARE).setPath("/many").setPageSize(10).build());
+        List<String> names = new ArrayList<>();
+        int count = 0;
+        boolean last = false;
+        while (pages.hasNext()) {
+            ListPage page = pages.next();
+            assertFalse(last, "nothing after the last page");
+            page.getEntriesList().forEach(e -> names.add(e.getPath()));
+            last = page.getLast();
+            count++;
+        }
+        assertTrue(last);
+        assertEquals(3, count);
+        assertEquals(25, names.size());
+        assertEquals("/many/fa.txt", names.getFirst());
+        assertEquals(names.stream().sorted().toList(), names);
+    }
+
+    @Test
+    void contentTheGatewayHasCrossesTheLanOnlyOnce() throws Exception {
+        dav.mkdirs("dedupe");
+        byte[] content = new PseudoRandomStream(3, 4 << 20).readAllBytes();
+        Fleet.assertWritten(dav.put("dedupe/original.bin", content), "PUT");
+        Metrics before = gateway.metrics();
+        Written copy = write("/dedupe/copy.bin", content, null);
+        Metrics after = gateway.metrics();
+        assertEquals(0, copy.sent(), "every chunk was at the gateway already");
+        assertEquals(content.length, copy.entry().getSize());
+        assertEquals(before.count("tributary_chunk_stored_bytes"), after.count("tributary_chunk_stored_bytes"), "nothing new was stored");
+        assertEquals(0, after.count("tributary_client_lan_received_bytes") - before.count("tributary_client_lan_received_bytes"),
+                "no content crossed the LAN, by the gateway's own count");
+        assertEquals(content.length, after.count("tributary_client_lan_deduplicated_bytes")
+                - before.count("tributary_client_lan_deduplicated_bytes"));
+        assertArrayEquals(content, read("/dedupe/copy.bin", 0, 0));
+    }
+
+    @Test
+    void aWriteCutOffHalfwayResumesFromTheChunksAlreadySent() throws Exception {
+        byte[] content = new PseudoRandomStream(4, 3 << 20).readAllBytes();
+        List<byte[]> pieces = cut(content);
+        assertTrue(pieces.size() >= 8, pieces.size() + " chunks");
+        // First attempt: send half of the chunks, let the gateway store them, then break the call off.
+        long storedBefore = gateway.metrics().count("tributary_chunks_stored");
+        CallRecorder first = new CallRecorder();
+        StreamObserver<WriteRequest> call = async.write(first);
+        call.onNext(WriteRequest.newBuilder().setBegin(begin("/resumed.bin", pieces, null)).build());
+        assertEquals(pieces.size(), first.next().getMissing().getSha256Count());
+        int half = pieces.size() / 2;
+        for (byte[] piece : pieces.subList(0, half)) {
+            call.onNext(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder().setSha256(sha256(piece))
+                    .setData(ByteString.copyFrom(piece))).build());
+        }
+        Fleet.await(Duration.ofSeconds(30), "the gateway to store the first half",
+                () -> gateway.metrics().count("tributary_chunks_stored") - storedBefore >= half);
+        call.onError(Status.CANCELLED.withDescription("client killed").asRuntimeException());
+        assertEquals(Status.Code.NOT_FOUND, code(() -> files.stat(path("/resumed.bin"))), "nothing committed");
+
+        Written second = write("/resumed.bin", content, null);
+        long rest = 0;
+        for (byte[] piece : pieces.subList(half, pieces.size())) {
+            rest += piece.length;
+        }
+        assertEquals(rest, second.sent(), "only the chunks that never arrived are sent again");
+        assertArrayEquals(content, read("/resumed.bin", 0, 0));
+    }
+
+    @Test
+    void aConditionalWriteRefusesToOverwriteAnotherVersion() throws Exception {
+        Written v1 = write("/guarded.txt", "one".getBytes(StandardCharsets.UTF_8), "");
+        StatusRuntimeException exists = assertThrows(StatusRuntimeException.class,
+                () -> write("/guarded.txt", "two".getBytes(StandardCharsets.UTF_8), ""));
+        assertEquals(Status.Code.FAILED_PRECONDITION, exists.getStatus().getCode(), "\"\" means: only if absent");
+        Fleet.assertWritten(dav.put("guarded.txt", "by someone else".getBytes(StandardCharsets.UTF_8)), "PUT");
+        StatusRuntimeException stale = assertThrows(StatusRuntimeException.class,
+                () -> write("/guarded.txt", "three".getBytes(StandardCharsets.UTF_8), v1.entry().getEtag()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, stale.getStatus().getCode());
+        assertEquals("by someone else", dav.getString("guarded.txt").body(), "nothing was overwritten");
+        String current = files.stat(path("/guarded.txt")).getEtag();
+        write("/guarded.txt", "four".getBytes(StandardCharsets.UTF_8), current);
+        assertEquals("four", dav.getString("guarded.txt").body());
+    }
+
+    @Test
+    void watchStreamsEveryChangeOfTheShareWithCursorsToResumeFrom() throws Exception {
+        BlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
+        io.grpc.Context.CancellableContext watching = io.grpc.Context.current().withCancellation();
+        watching.run(() -> async.watch(WatchRequest.newBuilder().setShare(SHARE).build(), collect(events)));
+        try {
+            // The watch starts "from now"; make sure it is running before the changes.
+            Fleet.await(Duration.ofSeconds(20), "the watch to see a probe", () -> {
+                dav.mkcol("watch-probe-" + System.nanoTime());
+                return !events.isEmpty();
+            });
+            events.clear();
+            Fleet.assertWritten(dav.mkcol("watched"), "MKCOL");
+            Fleet.assertWritten(dav.put("watched/a.txt", "a".getBytes(StandardCharsets.UTF_8)), "PUT");
+            assertEquals(201, dav.move("watched/a.txt", "watched/b.txt", false).statusCode());
+            // Late events of the probes may still come first.
+            WatchEvent mkdir = take(events, "/watched");
+            WatchEvent put = take(events, "/watched");
+            WatchEvent move = take(events, "/watched");
+            assertEquals(WatchEvent.Kind.MKDIR, mkdir.getKind());
+            assertEquals("/watched", mkdir.getPath());
+            assertEquals(WatchEvent.Kind.PUT, put.getKind());
+            assertEquals("/watched/a.txt", put.getPath());
+            assertEquals(WatchEvent.Kind.MOVE, move.getKind());
+            assertEquals("/watched/b.txt", move.getToPath());
+            assertTrue(mkdir.getCursor() < put.getCursor() && put.getCursor() < move.getCursor());
+
+            // From a cursor: what came after it, first.
+            BlockingQueue<WatchEvent> replay = new LinkedBlockingQueue<>();
+            io.grpc.Context.CancellableContext again = io.grpc.Context.current().withCancellation();
+            again.run(() -> async.watch(WatchRequest.newBuilder().setShare(SHARE).setAfter(mkdir.getCursor()).build(), collect(replay)));
+            try {
+                assertEquals(put.getCursor(), take(replay).getCursor());
+                assertEquals(move.getCursor(), take(replay).getCursor());
+            } finally {
+                again.cancel(null);
+            }
+            BlockingQueue<WatchEvent> foreign = new LinkedBlockingQueue<>();
+            io.grpc.Context.CancellableContext reset = io.grpc.Context.current().withCancellation();
+            reset.run(() -> async.watch(WatchRequest.newBuilder().setShare(SHARE).setAfter(Long.MAX_VALUE).build(), collect(foreign)));
+            try {
+                assertEquals(WatchEvent.Kind.RESET, take(foreign).getKind(), "a cursor this gateway never gave out");
+            } finally {
+                reset.cancel(null);
+            }
+        } finally {
+            watching.cancel(null);
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithTheRightStatusAndChangesNothing() throws Exception {
+        FileServiceGrpc.FileServiceBlockingStub anonymous = FileServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> anonymous.stat(path("/"))));
+        FileServiceGrpc.FileServiceBlockingStub wrong = anonymous.withInterceptors(credentials(gateway.user(), "not-the-password"));
+        long refusedBefore = gateway.metrics().count("tributary_lan_unauthenticated_calls");
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> wrong.mkdir(path("/by-intruder"))));
+        assertFalse(dav.stat("by-intruder"));
+        assertEquals(refusedBefore + 1, gateway.metrics().count("tributary_lan_unauthenticated_calls"));
+
+        assertEquals(Status.Code.NOT_FOUND, code(() -> files.stat(PathRequest.newBuilder().setShare("nope").setPath("/").build())));
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> files.mkdir(path("/../escape"))));
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> files.mkdir(path("/a\\b"))));
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> files.mkdir(path("/con"))), "a Windows-reserved name");
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> files.stat(path("/" + "x/".repeat(3000)))));
+        assertEquals(Status.Code.NOT_FOUND, code(() -> files.stat(path("/no/such/file"))));
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> files.delete(path("/"))));
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> files.list(ListRequest.newBuilder().setShare(SHARE)
+                .setPath("/").setPageSize(5000).build()).hasNext()));
+
+        byte[] data = "hello".getBytes(StandardCharsets.UTF_8);
+        // Bytes that do not match the digest they were sent under.
+        Status forged = rawWrite("/forged.txt", List.of(data), c -> c.setData(ByteString.copyFromUtf8("HELLO")));
+        assertEquals(Status.Code.INVALID_ARGUMENT, forged.getCode(), forged.getDescription());
+        // A message over the limit: refused by status on a call, cut off in a stream.
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, code(() -> files.stat(path("/" + "y".repeat(5 << 20)))));
+        Status huge = rawWrite("/huge.bin", List.of(data), c -> c.setData(ByteString.copyFrom(new byte[5 << 20])));
+        assertTrue(huge.getCode() == Status.Code.RESOURCE_EXHAUSTED || huge.getCode() == Status.Code.CANCELLED, huge.toString());
+        // A digest that is not a SHA-256, and a chunk longer than any.
+        assertEquals(Status.Code.INVALID_ARGUMENT, rawBegin(WriteBegin.newBuilder().setShare(SHARE).setPath("/bad.bin")
+                .addChunks(ChunkDigest.newBuilder().setSha256(ByteString.copyFrom(new byte[20])).setLength(5))).getCode());
+        assertEquals(Status.Code.INVALID_ARGUMENT, rawBegin(WriteBegin.newBuilder().setShare(SHARE).setPath("/bad.bin")
+                .addChunks(ChunkDigest.newBuilder().setSha256(sha256(data)).setLength((1 << 20) + 1))).getCode());
+        assertEquals(Status.Code.INVALID_ARGUMENT, rawBegin(WriteBegin.newBuilder().setShare(SHARE).setPath("/../bad.bin")).getCode());
+        for (String name : List.of("forged.txt", "huge.bin", "bad.bin")) {
+            assertEquals(Status.Code.NOT_FOUND, code(() -> files.stat(path("/" + name))), name + " was not written");
+        }
+        assertTrue(gateway.isAlive());
+    }
+
+    // --- a minimal client ---
+
+    record Written(FileEntry entry, long sent) {
+    }
+
+    /** Writes {@code content} the way a client does: cut, name by SHA-256, send what is missing. */
+    private Written write(String path, byte[] content, String ifEtag) throws Exception {
+        List<byte[]> pieces = cut(content);
+        CallRecorder answers = new CallRecorder();
+        StreamObserver<WriteRequest> call = async.write(answers);
+        call.onNext(WriteRequest.newBuilder().setBegin(begin(path, pieces, ifEtag)).build());
+        WriteResponse missing = answers.next();
+        long sent = 0;
+        List<ByteString> wanted = missing.getMissing().getSha256List();
+        for (byte[] piece : pieces) {
+            ByteString digest = sha256(piece);
+            if (wanted.contains(digest)) {
+                call.onNext(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder().setSha256(digest)
+                        .setData(ByteString.copyFrom(piece))).build());
+                sent += piece.length;
+                wanted = wanted.stream().filter(d -> !d.equals(digest)).toList();
+            }
+        }
+        call.onNext(WriteRequest.newBuilder().setCommit(WriteCommit.getDefaultInstance()).build());
+        call.onCompleted();
+        return new Written(answers.next().getWritten(), sent);
+    }
+
+    private WriteBegin begin(String path, List<byte[]> pieces, String ifEtag) throws Exception {
+        WriteBegin.Builder b = WriteBegin.newBuilder().setShare(SHARE).setPath(path);
+        for (byte[] piece : pieces) {
+            b.addChunks(ChunkDigest.newBuilder().setSha256(sha256(piece)).setLength(piece.length));
+        }
+        if (ifEtag != null) {
+            b.setIfEtag(ifEtag);
+        }
+        return b.build();
+    }
+
+    /** A write whose first chunk message is altered by {@code tamper}; returns how the call ended. */
+    private Status rawWrite(String path, List<byte[]> pieces, Consumer<ChunkData.Builder> tamper) throws Exception {
+        CallRecorder answers = new CallRecorder();
+        StreamObserver<WriteRequest> call = async.write(answers);
+        call.onNext(WriteRequest.newBuilder().setBegin(begin(path, pieces, null)).build());
+        answers.next();
+        ChunkData.Builder chunk = ChunkData.newBuilder().setSha256(sha256(pieces.getFirst())).setData(ByteString.copyFrom(pieces.getFirst()));
+        tamper.accept(chunk);
+        call.onNext(WriteRequest.newBuilder().setChunk(chunk).build());
+        call.onNext(WriteRequest.newBuilder().setCommit(WriteCommit.getDefaultInstance()).build());
+        call.onCompleted();
+        return answers.ended();
+    }
+
+    private Status rawBegin(WriteBegin.Builder begin) throws Exception {
+        CallRecorder answers = new CallRecorder();
+        StreamObserver<WriteRequest> call = async.write(answers);
+        call.onNext(WriteRequest.newBuilder().setBegin(begin).build());
+        call.onCompleted();
+        return answers.ended();
+    }
+
+    private List<byte[]> cut(byte[] content) {
+        Chunker chunker = new Chunker(sizes);
+        List<byte[]> out = new ArrayList<>();
+        int off = 0;
+        while (off < content.length) {
+            int n = chunker.cut(content, off, content.length - off);
+            out.add(Arrays.copyOfRange(content, off, off + n));
+            off += n;
+        }
+        return out;
+    }
+
+    private byte[] read(String path, long offset, long length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        files.read(ReadRequest.newBuilder().setShare(SHARE).setPath(path).setOffset(offset).setLength(length).build())
+                .forEachRemaining((ReadPiece p) -> out.writeBytes(p.getData().toByteArray()));
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(List<byte[]> pieces) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        pieces.forEach(out::writeBytes);
+        return out.toByteArray();
+    }
+
+    private static PathRequest path(String path) {
+        return PathRequest.newBuilder().setShare(SHARE).setPath(path).build();
+    }
+
+    private static ByteString sha256(byte[] data) throws Exception {
+        return ByteString.copyFrom(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    private static io.grpc.ClientInterceptor credentials(String user, String password) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    private static Status.Code code(Runnable call) {
+        return assertThrows(StatusRuntimeException.class, call::run).getStatus().getCode();
+    }
+
+    private static WatchEvent take(BlockingQueue<WatchEvent> events, String under) throws InterruptedException {
+        while (true) {
+            WatchEvent e = take(events);
+            if (e.getPath().startsWith(under)) {
+                return e;
+            }
+        }
+    }
+
+    private static WatchEvent take(BlockingQueue<WatchEvent> events) throws InterruptedException {
+        WatchEvent e = events.poll(20, TimeUnit.SECONDS);
+        assertNotNull(e, "no watch event within 20 s");
+        return e;
+    }
+
+    private static StreamObserver<WatchEvent> collect(BlockingQueue<WatchEvent> into) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(WatchEvent e) {
+                into.add(e);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // cancelled by the test
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
+
+    /** The gateway's side of a Write call, as the test sees it. */
+    private static final class CallRecorder implements StreamObserver<WriteResponse> {
+        private final BlockingQueue<WriteResponse> answers = new LinkedBlockingQueue<>();
+        private final CompletableFuture<Status> ended = new CompletableFuture<>();
+
+        @Override
+        public void onNext(WriteResponse r) {
+            answers.add(r);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended.complete(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            ended.complete(Status.OK);
+        }
+
+        WriteResponse next() throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                WriteResponse r = answers.poll(100, TimeUnit.MILLISECONDS);
+                if (r != null) {
+                    return r;
+                }
+                if (ended.isDone()) {
+                    throw ended.get().asRuntimeException();
+                }
+            }
+            throw new AssertionError("no answer from the gateway within 60 s");
+        }
+
+        Status ended() throws Exception {
+            return ended.get(30, TimeUnit.SECONDS);
+        }
+    }
+}
