@@ -142,6 +142,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
                 throw Status.INVALID_ARGUMENT.withDescription("the share itself cannot be deleted").asRuntimeException();
             }
             share.stat(path).orElseThrow(() -> new ShareException(ShareException.Kind.NOT_FOUND, "nothing at '" + path + "'"));
+            unlocked(share, path, true);
             share.delete(path);
             return DeleteReply.getDefaultInstance();
         });
@@ -156,6 +157,8 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
             if (from.isRoot() || to.isRoot()) {
                 throw Status.INVALID_ARGUMENT.withDescription("the share itself cannot be renamed").asRuntimeException();
             }
+            unlocked(share, from, true);
+            unlocked(share, to, true);
             share.move(from, to, request.getOverwrite());
             return entry(share, to, share.stat(to).orElseThrow(() -> new ShareException(ShareException.Kind.NOT_FOUND,
                     "'" + to + "' vanished right after the rename")));
@@ -167,6 +170,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
         answer(out, () -> {
             ShareNamespace share = share(request.getShare());
             SharePath path = path(request.getPath());
+            unlocked(share, path, false);
             return entry(share, path, share.mkdir(path));
         });
     }
@@ -187,6 +191,14 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     /** Releases chunk pins a write took and will not commit. */
     void release(List<io.tributary.gateway.journal.ChunkRef> pins) {
         store.release(pins);
+    }
+
+    /**
+     * Refuses a change under a WebDAV lock: a LAN client holds no lock tokens, so it may change
+     * nothing a lock covers, as the lock's owner expects.
+     */
+    static void unlocked(ShareNamespace share, SharePath path, boolean recursive) {
+        share.locks().checkWritable(path, java.util.Set.of(), CallerCredentials.USER.get(), recursive);
     }
 
     ShareNamespace share(String name) {

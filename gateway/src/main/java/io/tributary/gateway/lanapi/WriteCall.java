@@ -105,6 +105,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         if (path.isRoot()) {
             throw invalid("a file needs a name");
         }
+        FileServiceEndpoint.unlocked(share, path, false);
         if (b.getChunksCount() > MAX_CHUNKS) {
             throw Status.RESOURCE_EXHAUSTED.withDescription("a file has at most " + MAX_CHUNKS + " chunks").asRuntimeException();
         }
@@ -163,6 +164,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             throw Status.FAILED_PRECONDITION.withDescription(missing.size() + " chunk(s) the gateway asked for never came")
                     .asRuntimeException();
         }
+        FileServiceEndpoint.unlocked(share, path, false);
         chunks.syncPayloads();
         List<ChunkRef> pins = new ArrayList<>(pinned);
         pins.addAll(stored);

@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -216,6 +218,27 @@ class LanApiIT {
         String current = files.stat(path("/guarded.txt")).getEtag();
         write("/guarded.txt", "four".getBytes(StandardCharsets.UTF_8), current);
         assertEquals("four", dav.getString("guarded.txt").body());
+    }
+
+    @Test
+    void whatAWebDavLockCoversCannotBeChangedOverTheLan() throws Exception {
+        Fleet.assertWritten(dav.put("locked.txt", "mine".getBytes(StandardCharsets.UTF_8)), "PUT");
+        HttpResponse<String> lock = dav.send("LOCK", "locked.txt", java.util.Map.of("Timeout", "Second-60"),
+                HttpRequest.BodyPublishers.ofString("<?xml version=\"1.0\"?><D:lockinfo xmlns:D=\"DAV:\"><D:lockscope>"
+                        + "<D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>"));
+        assertEquals(200, lock.statusCode(), lock.body());
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                () -> write("/locked.txt", "theirs".getBytes(StandardCharsets.UTF_8), null));
+        assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> files.delete(path("/locked.txt"))));
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> files.rename(RenameRequest.newBuilder().setShare(SHARE)
+                .setFrom("/locked.txt").setTo("/stolen.txt").build())));
+        assertEquals("mine", dav.getString("locked.txt").body());
+        String token = lock.headers().firstValue("Lock-Token").orElseThrow();
+        assertEquals(204, dav.send("UNLOCK", "locked.txt", java.util.Map.of("Lock-Token", token),
+                HttpRequest.BodyPublishers.noBody()).statusCode());
+        write("/locked.txt", "theirs".getBytes(StandardCharsets.UTF_8), null);
+        assertEquals("theirs", dav.getString("locked.txt").body(), "once unlocked, the write goes through");
     }
 
     @Test
