@@ -93,7 +93,8 @@ public final class Gateway implements AutoCloseable {
             GatewayCertificate certificate = null;
             if (config.lanPort() >= 0) {
                 certificate = GatewayCertificate.loadOrCreate(data.resolve("tls"), certificateNames(config.bindHost()));
-                lanServer = LanApiServer.start(store, authenticator, metrics, certificate, config.bindHost(), config.lanPort());
+                lanServer = LanApiServer.start(store, authenticator, metrics, certificate, config.bindHost(), config.lanPort(),
+                        config.maxUploadBytes());
             }
             return new Gateway(store, uplink, shareServer, operatorServer, lanServer, certificate);
         } catch (RuntimeException | IOException e) {

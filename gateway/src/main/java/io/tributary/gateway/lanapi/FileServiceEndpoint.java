@@ -11,6 +11,7 @@ import io.tributary.gateway.share.ShareException;
 import io.tributary.gateway.share.ShareNamespace;
 import io.tributary.gateway.share.SharePath;
 import io.tributary.gateway.share.Shares;
+import io.tributary.proto.v1.ChunkDigest;
 import io.tributary.proto.v1.DeleteReply;
 import io.tributary.proto.v1.FileEntry;
 import io.tributary.proto.v1.FileServiceGrpc;
@@ -18,6 +19,8 @@ import io.tributary.proto.v1.GatewayInfo;
 import io.tributary.proto.v1.InfoRequest;
 import io.tributary.proto.v1.ListPage;
 import io.tributary.proto.v1.ListRequest;
+import io.tributary.proto.v1.MatchReply;
+import io.tributary.proto.v1.MatchRequest;
 import io.tributary.proto.v1.PathRequest;
 import io.tributary.proto.v1.ReadPiece;
 import io.tributary.proto.v1.ReadRequest;
@@ -45,7 +48,10 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     private final ParkedChunks parked;
     private final GatewayMetrics metrics;
 
-    FileServiceEndpoint(NamespaceStore store, ParkedChunks parked, GatewayMetrics metrics) {
+    private final long maxFileBytes;
+
+    FileServiceEndpoint(NamespaceStore store, ParkedChunks parked, GatewayMetrics metrics, long maxFileBytes) {
+        this.maxFileBytes = maxFileBytes;
         this.store = store;
         this.shares = new Shares(store.shares());
         this.parked = parked;
@@ -130,7 +136,31 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
 
     @Override
     public StreamObserver<WriteRequest> write(StreamObserver<WriteResponse> out) {
-        return new WriteCall(this, store.chunks(), parked, metrics, out);
+        return new WriteCall(this, store.chunks(), parked, metrics, maxFileBytes, out);
+    }
+
+    @Override
+    public void matches(MatchRequest request, StreamObserver<MatchReply> out) {
+        answer(out, () -> {
+            ShareNamespace share = share(request.getShare());
+            SharePath path = path(request.getPath());
+            if (request.getChunksCount() > WriteCall.MAX_CHUNKS) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("a file has at most " + WriteCall.MAX_CHUNKS + " chunks")
+                        .asRuntimeException();
+            }
+            Entry e = share.stat(path).orElseThrow(() -> new ShareException(ShareException.Kind.NOT_FOUND, "nothing at '" + path + "'"));
+            List<io.tributary.gateway.journal.ChunkRef> stored = e.directory() ? List.of() : share.chunksOf(path);
+            boolean same = !e.directory() && stored.size() == request.getChunksCount();
+            io.tributary.gateway.chunk.ChunkHasher hasher = store.chunks().newHasher();
+            for (int i = 0; same && i < stored.size(); i++) {
+                ChunkDigest c = request.getChunks(i);
+                if (c.getSha256().size() != io.tributary.gateway.chunk.ChunkHasher.DIGEST_LENGTH) {
+                    throw Status.INVALID_ARGUMENT.withDescription("a chunk digest is a 32-byte SHA-256").asRuntimeException();
+                }
+                same = stored.get(i).length() == c.getLength() && stored.get(i).id().equals(hasher.idOf(c.getSha256().toByteArray()));
+            }
+            return MatchReply.newBuilder().setSame(same).setEntry(entry(share, path, e)).build();
+        });
     }
 
     @Override

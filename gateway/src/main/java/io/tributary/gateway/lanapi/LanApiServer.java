@@ -30,12 +30,13 @@ public final class LanApiServer implements AutoCloseable {
     }
 
     public static LanApiServer start(NamespaceStore store, Authenticator authenticator, GatewayMetrics metrics,
-                                     GatewayCertificate certificate, String host, int port) throws IOException {
+                                     GatewayCertificate certificate, String host, int port, long maxFileBytes)
+            throws IOException {
         ParkedChunks parked = new ParkedChunks(store, ParkedChunks.KEEP);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(certificate))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(30, TimeUnit.SECONDS)
-                .addService(ServerInterceptors.intercept(new FileServiceEndpoint(store, parked, metrics),
+                .addService(ServerInterceptors.intercept(new FileServiceEndpoint(store, parked, metrics, maxFileBytes),
                         new CallerCredentials(authenticator, metrics)))
                 .build()
                 .start();

@@ -58,8 +58,11 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     private final List<ChunkRef> stored = new ArrayList<>();
     private boolean done;
 
-    WriteCall(FileServiceEndpoint files, ChunkStore chunks, ParkedChunks parked, GatewayMetrics metrics,
+    private final long maxFileBytes;
+
+    WriteCall(FileServiceEndpoint files, ChunkStore chunks, ParkedChunks parked, GatewayMetrics metrics, long maxFileBytes,
               StreamObserver<WriteResponse> out) {
+        this.maxFileBytes = maxFileBytes;
         this.files = files;
         this.chunks = chunks;
         this.parked = parked;
@@ -108,6 +111,14 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         FileServiceEndpoint.unlocked(share, path, false);
         if (b.getChunksCount() > MAX_CHUNKS) {
             throw Status.RESOURCE_EXHAUSTED.withDescription("a file has at most " + MAX_CHUNKS + " chunks").asRuntimeException();
+        }
+        long total = 0;
+        for (ChunkDigest c : b.getChunksList()) {
+            total += Math.max(0, c.getLength());
+        }
+        if (total > maxFileBytes) {
+            throw Status.RESOURCE_EXHAUSTED.withDescription("a file is at most " + maxFileBytes + " bytes here, this one "
+                    + total).asRuntimeException();
         }
         manifest = new ArrayList<>(b.getChunksCount());
         Map<ChunkId, Boolean> seen = new HashMap<>();

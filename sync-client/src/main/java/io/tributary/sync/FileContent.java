@@ -1,0 +1,46 @@
+package io.tributary.sync;
+
+import io.tributary.gateway.chunk.Chunker;
+import io.tributary.proto.v1.ChunkDigest;
+import com.google.protobuf.ByteString;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A local file cut the way the gateway cuts files: each chunk's SHA-256 and length, and a hash
+ * of the whole list that names the content in the state database.
+ */
+public record FileContent(List<ChunkDigest> chunks, long size, String hash) {
+    /** Reads {@code file} once, cutting and hashing as it goes. */
+    public static FileContent of(Path file, Chunker chunker) throws IOException {
+        List<ChunkDigest> chunks = new ArrayList<>();
+        MessageDigest chunkHash = sha256();
+        MessageDigest listHash = sha256();
+        long size;
+        try (InputStream in = Files.newInputStream(file)) {
+            size = chunker.split(in, (buf, off, len) -> {
+                chunkHash.update(buf, off, len);
+                byte[] digest = chunkHash.digest();
+                listHash.update(digest);
+                chunks.add(ChunkDigest.newBuilder().setSha256(ByteString.copyFrom(digest)).setLength(len).build());
+            });
+        }
+        return new FileContent(List.copyOf(chunks), size, HexFormat.of().formatHex(listHash.digest()));
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.tributary.sync;
+
+import io.tributary.gateway.chunk.ChunkSizes;
+import io.tributary.gateway.chunk.Chunker;
+import io.tributary.proto.v1.GatewayInfo;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A local folder kept in sync with a share: one reconcile, or reconciles for as long as it runs,
+ * each started by a change on either side (local file events, the gateway's Watch stream), and
+ * a full one every few minutes in case an event was missed.
+ */
+final class FolderSync implements AutoCloseable {
+    private static final Duration QUIET = Duration.ofMillis(300);
+    private static final Duration SAFETY_NET = Duration.ofMinutes(5);
+
+    private final Path root;
+    private final ShareClient client;
+    private final SyncState state;
+    private final Progress progress;
+    private final String host;
+    private final Chunker chunker;
+
+    FolderSync(Path root, ShareClient client, SyncState state, Progress progress, String host) {
+        this.root = root;
+        this.client = client;
+        this.state = state;
+        this.progress = progress;
+        this.host = host;
+        GatewayInfo info = client.info();
+        this.chunker = new Chunker(new ChunkSizes(info.getChunkMin(), info.getChunkAvg(), info.getChunkMax()));
+    }
+
+    Reconciler.Result once() throws IOException {
+        Reconciler.Result r = new Reconciler(root, client, state, chunker, host, progress, Clock.systemUTC()).run();
+        progress.say(summary(r));
+        return r;
+    }
+
+    static String summary(Reconciler.Result r) {
+        return (r.inSync() ? "in sync" : "NOT in sync (" + r.failed() + " path(s) failed; see above)") + ": " + r.uploaded()
+                + " sent, " + r.downloaded() + " received, " + r.deleted() + " deleted, " + r.conflicts() + " conflict(s); "
+                + r.bytesSent() + " bytes up, " + r.bytesReceived() + " bytes down";
+    }
+
+    /** Reconciles now and after every change until interrupted. */
+    void continuously() throws IOException, InterruptedException {
+        AtomicBoolean dirty = new AtomicBoolean(true);
+        AtomicBoolean watching = new AtomicBoolean(false);
+        AutoCloseable remote = null;
+        try (WatchService local = FileSystems.getDefault().newWatchService()) {
+            long lastFull = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                if (!watching.get()) {
+                    closeQuietly(remote);
+                    watching.set(true);
+                    remote = client.watch(0, e -> dirty.set(true), t -> {
+                        watching.set(false);
+                        dirty.set(true);
+                    });
+                }
+                if (dirty.getAndSet(false) || System.nanoTime() - lastFull > SAFETY_NET.toNanos()) {
+                    register(local);
+                    once();
+                    lastFull = System.nanoTime();
+                }
+                // Wait for a change, then for a quiet moment, so a burst of writes is one reconcile.
+                var key = local.poll(1, TimeUnit.SECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                    dirty.set(true);
+                    drain(local);
+                }
+            }
+        } catch (ClosedWatchServiceException e) {
+            // closing down
+        } finally {
+            closeQuietly(remote);
+        }
+    }
+
+    private static void drain(WatchService local) throws InterruptedException {
+        while (true) {
+            var more = local.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS);
+            if (more == null) {
+                return;
+            }
+            more.pollEvents();
+            more.reset();
+        }
+    }
+
+    private void register(WatchService local) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (dir.getFileName() != null && dir.getFileName().toString().equals(SyncState.DIR)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                dir.register(local, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                        StandardWatchEventKinds.ENTRY_MODIFY);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // stopping a watch
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        state.close();
+    }
+}

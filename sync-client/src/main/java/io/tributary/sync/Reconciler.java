@@ -1,0 +1,375 @@
+package io.tributary.sync;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.tributary.gateway.chunk.Chunker;
+import io.tributary.proto.v1.FileEntry;
+import io.tributary.sync.LocalTree.Local;
+import io.tributary.sync.SyncState.Synced;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One reconcile of a local folder with a share: a three-way comparison of the local tree, the
+ * share's tree and the state of the last sync. A side that changed since then wins over one that
+ * did not; an edit wins over a delete; when both sides changed a file to different content, the
+ * share's version takes the name and the local one is kept, on both sides, as a conflict copy.
+ * Nothing is ever overwritten that was not seen first: uploads are conditional on the etag the
+ * listing showed, and a local file is replaced only if it is as the scan found it.
+ */
+final class Reconciler {
+    /** What a run did. Out of sync if anything failed; the next run tries again. */
+    record Result(int uploaded, int downloaded, int deleted, int conflicts, int failed, long bytesSent, long bytesReceived) {
+        boolean inSync() {
+            return failed == 0;
+        }
+    }
+
+    private enum Kind { MKDIR_REMOTE, MKDIR_LOCAL, RECORD_DIR, UPLOAD, DOWNLOAD, BOTH_CHANGED, DELETE_REMOTE, DELETE_LOCAL,
+        RECORD, FORGET, DROP_LOCAL_DIR, DROP_REMOTE_DIR, CLASH }
+
+    private record Action(Kind kind, String path, Local local, FileEntry remote) {
+    }
+
+    private final Path root;
+    private final ShareClient client;
+    private final SyncState state;
+    private final Chunker chunker;
+    private final String host;
+    private final Progress progress;
+    private final Clock clock;
+
+    private final Map<String, FileContent> contents = new HashMap<>();
+    private Set<String> remoteDirs;
+    private Set<String> taken;
+    private int uploaded;
+    private int downloaded;
+    private int deleted;
+    private int conflicts;
+    private int failed;
+    private long bytesSent;
+    private long bytesReceived;
+
+    Reconciler(Path root, ShareClient client, SyncState state, Chunker chunker, String host, Progress progress, Clock clock) {
+        this.root = root;
+        this.client = client;
+        this.state = state;
+        this.chunker = chunker;
+        this.host = host;
+        this.progress = progress;
+        this.clock = clock;
+    }
+
+    Result run() throws IOException {
+        Map<String, Synced> synced = state.all();
+        TreeMap<String, Local> local = LocalTree.scan(root);
+        TreeMap<String, FileEntry> remote = client.tree();
+        remoteDirs = new HashSet<>();
+        remote.values().stream().filter(FileEntry::getDirectory).forEach(e -> remoteDirs.add(e.getPath()));
+        taken = new HashSet<>(remote.keySet());
+        taken.addAll(local.keySet());
+
+        TreeSet<String> paths = new TreeSet<>(Comparator.comparing(Reconciler::sortKey));
+        paths.addAll(synced.keySet());
+        paths.addAll(local.keySet());
+        paths.addAll(remote.keySet());
+        List<Action> now = new ArrayList<>();
+        List<Action> last = new ArrayList<>();
+        long upBytes = 0;
+        long downBytes = 0;
+        for (String path : paths) {
+            Action a = decide(path, local.get(path), remote.get(path), synced.get(path));
+            if (a == null) {
+                continue;
+            }
+            (a.kind() == Kind.DROP_LOCAL_DIR || a.kind() == Kind.DROP_REMOTE_DIR ? last : now).add(a);
+            if (a.kind() == Kind.UPLOAD || a.kind() == Kind.BOTH_CHANGED) {
+                upBytes += a.local().size();
+            }
+            if (a.kind() == Kind.DOWNLOAD || a.kind() == Kind.BOTH_CHANGED) {
+                downBytes += a.remote().getSize();
+            }
+        }
+        int transfers = (int) now.stream().filter(a -> a.kind() == Kind.UPLOAD || a.kind() == Kind.DOWNLOAD
+                || a.kind() == Kind.BOTH_CHANGED).count();
+        progress.begin("syncing", transfers, upBytes + downBytes);
+        try {
+            for (Action a : now) {
+                execute(a);
+            }
+            for (Action a : last.reversed()) {
+                execute(a);
+            }
+        } finally {
+            progress.end();
+        }
+        return new Result(uploaded, downloaded, deleted, conflicts, failed, bytesSent, bytesReceived);
+    }
+
+    /** Paths in tree order: a folder right before what it holds. */
+    private static String sortKey(String path) {
+        return path.replace('/', '\u0000');
+    }
+
+    private Action decide(String path, Local l, FileEntry r, Synced s) throws IOException {
+        boolean localDir = l != null && l.directory();
+        boolean remoteDir = r != null && r.getDirectory();
+        if (l != null && r != null && localDir != remoteDir) {
+            return new Action(Kind.CLASH, path, l, r);
+        }
+        if (localDir || remoteDir || (l == null && r == null && s != null && s.directory())) {
+            if (l != null && r != null) {
+                return s == null || !s.directory() ? new Action(Kind.RECORD_DIR, path, l, r) : null;
+            }
+            if (l != null) {
+                return new Action(s == null ? Kind.MKDIR_REMOTE : Kind.DROP_LOCAL_DIR, path, l, null);
+            }
+            if (r != null) {
+                return new Action(s == null ? Kind.MKDIR_LOCAL : Kind.DROP_REMOTE_DIR, path, null, r);
+            }
+            return new Action(Kind.FORGET, path, null, null);
+        }
+        boolean localChanged = l == null ? s != null : s == null || s.directory() || (!sameFacts(l, s) && !content(l).hash().equals(s.hash()));
+        boolean remoteChanged = r == null ? s != null : s == null || s.directory() || !r.getEtag().equals(s.etag());
+        if (!localChanged && !remoteChanged) {
+            return l != null && s != null && !sameFacts(l, s) ? new Action(Kind.RECORD, path, l, r) : null;
+        }
+        if (localChanged && !remoteChanged) {
+            return l != null ? new Action(Kind.UPLOAD, path, l, r)
+                    : r != null ? new Action(Kind.DELETE_REMOTE, path, null, r) : new Action(Kind.FORGET, path, null, null);
+        }
+        if (!localChanged) {
+            return r != null ? new Action(Kind.DOWNLOAD, path, l, r)
+                    : l != null ? new Action(Kind.DELETE_LOCAL, path, l, null) : new Action(Kind.FORGET, path, null, null);
+        }
+        if (l == null && r == null) {
+            return new Action(Kind.FORGET, path, null, null);
+        }
+        if (l == null) {
+            return new Action(Kind.DOWNLOAD, path, null, r);
+        }
+        if (r == null) {
+            return new Action(Kind.UPLOAD, path, l, null);
+        }
+        return new Action(Kind.BOTH_CHANGED, path, l, r);
+    }
+
+    private static boolean sameFacts(Local l, Synced s) {
+        return l.size() == s.size() && l.mtimeMillis() == s.mtimeMillis() && l.inode() == s.inode();
+    }
+
+    private FileContent content(Local l) throws IOException {
+        FileContent c = contents.get(l.path());
+        if (c == null) {
+            c = FileContent.of(LocalTree.fileOf(root, l.path()), chunker);
+            contents.put(l.path(), c);
+        }
+        return c;
+    }
+
+    private void execute(Action a) {
+        try {
+            switch (a.kind()) {
+                case MKDIR_REMOTE -> {
+                    mkdirRemote(a.path());
+                    state.put(dir(a.path()));
+                }
+                case MKDIR_LOCAL -> {
+                    Files.createDirectories(LocalTree.fileOf(root, a.path()));
+                    state.put(dir(a.path()));
+                }
+                case RECORD_DIR -> state.put(dir(a.path()));
+                case UPLOAD -> upload(a.path(), a.path(), a.local(), a.remote() == null ? "" : a.remote().getEtag());
+                case DOWNLOAD -> download(a.path(), a.remote(), a.local());
+                case BOTH_CHANGED -> bothChanged(a);
+                case DELETE_REMOTE -> {
+                    try {
+                        client.delete(a.path());
+                    } catch (StatusRuntimeException e) {
+                        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                            throw e;
+                        }
+                    }
+                    state.remove(a.path());
+                    deleted++;
+                    progress.say("deleted on the gateway: " + a.path());
+                }
+                case DELETE_LOCAL -> deleteLocal(a);
+                case RECORD -> state.put(file(a.local(), content(a.local()).hash(), a.remote().getEtag()));
+                case FORGET -> state.remove(a.path());
+                case DROP_LOCAL_DIR -> dropLocalDir(a.path());
+                case DROP_REMOTE_DIR -> dropRemoteDir(a.path());
+                case CLASH -> {
+                    failed++;
+                    progress.warn("left alone: " + a.path() + " is a folder on one side and a file on the other");
+                }
+            }
+        } catch (StatusRuntimeException e) {
+            failed++;
+            progress.warn("not synced: " + a.path() + ": " + e.getStatus().getCode()
+                    + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()));
+        } catch (IOException | RuntimeException e) {
+            failed++;
+            progress.warn("not synced: " + a.path() + ": " + e.getMessage());
+        }
+    }
+
+    /** Sends the local file {@code from} to {@code to} on the gateway, only over {@code ifEtag}. */
+    private void upload(String from, String to, Local l, String ifEtag) throws IOException {
+        FileContent content = content(l);
+        mkdirsRemote(parentOf(to));
+        ShareClient.Uploaded up = client.upload(to, LocalTree.fileOf(root, from), content, chunker, ifEtag, l.mtimeMillis(),
+                progress::bytes);
+        bytesSent += up.bytesSent();
+        state.put(new Synced(to, false, l.size(), l.mtimeMillis(), l.inode(), content.hash(), up.entry().getEtag()));
+        uploaded++;
+        progress.say("sent " + to + (up.bytesSent() < l.size() ? " (" + up.bytesSent() + " of " + l.size() + " bytes crossed)" : ""));
+    }
+
+    private void download(String path, FileEntry r, Local expected) throws IOException {
+        Path target = LocalTree.fileOf(root, path);
+        Files.createDirectories(target.getParent());
+        Path part = target.resolveSibling(LocalTree.PART_PREFIX + target.getFileName());
+        try {
+            long[] got = {0};
+            client.download(path, part, n -> {
+                got[0] += n;
+                progress.bytes(n);
+            });
+            bytesReceived += got[0];
+            Files.setLastModifiedTime(part, FileTime.fromMillis(r.getModifiedMillis()));
+            Local now = LocalTree.stat(root, target);
+            boolean untouched = expected == null ? now == null && !Files.exists(target)
+                    : now != null && now.size() == expected.size() && now.mtimeMillis() == expected.mtimeMillis();
+            if (!untouched) {
+                failed++;
+                progress.warn("not replaced: " + path + " changed here during the sync; the next run sorts it out");
+                return;
+            }
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+        Local l = LocalTree.stat(root, target);
+        contents.remove(path);
+        state.put(new Synced(path, false, l.size(), l.mtimeMillis(), l.inode(), content(l).hash(), r.getEtag()));
+        downloaded++;
+        progress.say("received " + path);
+    }
+
+    private void bothChanged(Action a) throws IOException {
+        FileContent content = content(a.local());
+        if (client.matches(a.path(), content)) {
+            // Both sides made the same content (or the first sync of equal trees): nothing to move.
+            state.put(file(a.local(), content.hash(), a.remote().getEtag()));
+            return;
+        }
+        String copy = null;
+        for (int n = 1; copy == null || taken.contains(copy); n++) {
+            copy = ConflictCopy.path(a.path(), host, clock.instant(), n);
+        }
+        taken.add(copy);
+        // Ours goes to the gateway under the copy's name, then takes that name here too.
+        upload(a.path(), copy, a.local(), "");
+        Path ours = LocalTree.fileOf(root, a.path());
+        // A rename keeps size, time and inode, so the copy's state as upload recorded it stays true.
+        Files.move(ours, LocalTree.fileOf(root, copy), StandardCopyOption.ATOMIC_MOVE);
+        download(a.path(), a.remote(), null);
+        conflicts++;
+        progress.warn("conflict: " + a.path() + " changed here and on the gateway; the gateway's version keeps the name,"
+                + " this one is kept as " + copy);
+    }
+
+    private void deleteLocal(Action a) throws IOException {
+        Path file = LocalTree.fileOf(root, a.path());
+        Local now = LocalTree.stat(root, file);
+        if (now != null && (now.size() != a.local().size() || now.mtimeMillis() != a.local().mtimeMillis())) {
+            failed++;
+            progress.warn("not deleted: " + a.path() + " changed here during the sync; the next run sends it");
+            return;
+        }
+        Files.deleteIfExists(file);
+        state.remove(a.path());
+        deleted++;
+        progress.say("deleted here: " + a.path());
+    }
+
+    /** A folder the gateway dropped: gone here too once nothing unsynced is left in it. */
+    private void dropLocalDir(String path) throws IOException {
+        Path dir = LocalTree.fileOf(root, path);
+        if (isEmpty(dir)) {
+            Files.deleteIfExists(dir);
+            state.remove(path);
+        } else {
+            mkdirsRemote(path);
+            state.put(dir(path));
+        }
+    }
+
+    /** A folder deleted here: gone at the gateway too once nothing new is left in it there. */
+    private void dropRemoteDir(String path) throws IOException {
+        if (client.isEmptyDirectory(path)) {
+            client.delete(path);
+            remoteDirs.remove(path);
+            state.remove(path);
+        } else {
+            Files.createDirectories(LocalTree.fileOf(root, path));
+            state.put(dir(path));
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return !entries.iterator().hasNext();
+        }
+    }
+
+    private void mkdirRemote(String path) {
+        try {
+            client.mkdir(path);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+                throw e;
+            }
+        }
+        remoteDirs.add(path);
+    }
+
+    private void mkdirsRemote(String path) {
+        if (path.isEmpty() || remoteDirs.contains(path)) {
+            return;
+        }
+        mkdirsRemote(parentOf(path));
+        mkdirRemote(path);
+    }
+
+    private static String parentOf(String path) {
+        return path.substring(0, path.lastIndexOf('/'));
+    }
+
+    private static Synced dir(String path) {
+        return new Synced(path, true, 0, 0, 0, null, null);
+    }
+
+    private static Synced file(Local l, String hash, String etag) {
+        return new Synced(l.path(), false, l.size(), l.mtimeMillis(), l.inode(), hash, etag);
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code tributary sync} command line. */
+package io.tributary.sync.cli;
