@@ -180,13 +180,13 @@ public final class GatewayProcess implements AutoCloseable {
         return cmd;
     }
 
-    static String javaBinary() {
+    public static String javaBinary() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** The test JVM's class path; under a manifest-only booter jar, the one Surefire records. */
-    static String testClassPath() {
+    public static String testClassPath() {
         String cp = System.getProperty("java.class.path");
         String surefire = System.getProperty("surefire.test.class.path");
         if (surefire != null && !surefire.isBlank() && cp.contains("surefirebooter")) {
