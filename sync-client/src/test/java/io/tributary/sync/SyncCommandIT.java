@@ -116,6 +116,40 @@ class SyncCommandIT {
         assertEquals(3, wrong.exitValue(), "no credentials and no terminal: " + output(wrong));
     }
 
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void leftRunningItFollowsChangesOnBothSides() throws Exception {
+        Path folder = root.resolve("live");
+        Files.createDirectories(folder);
+        dav.mkdirs("live-remote");
+        Process live = sync(folder);
+        try {
+            assertEquals(201, dav.put("live-remote/from-share.txt", "pushed".getBytes(StandardCharsets.UTF_8)).statusCode());
+            awaitTrue(Duration.ofSeconds(60), "the share's new file to arrive", live,
+                    () -> Files.exists(folder.resolve("live-remote/from-share.txt")));
+            assertEquals("pushed", Files.readString(folder.resolve("live-remote/from-share.txt")));
+            Files.writeString(folder.resolve("live-remote/from-here.txt"), "local");
+            awaitTrue(Duration.ofSeconds(60), "the local file to reach the share", live,
+                    () -> dav.get("live-remote/from-here.txt").status() == 200);
+            assertEquals("local", dav.getString("live-remote/from-here.txt").body());
+            assertTrue(live.isAlive(), "still running");
+        } finally {
+            live.destroy();
+            live.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Polls {@code condition} until it holds, failing after {@code limit} or if the client died. */
+    private void awaitTrue(Duration limit, String what, Process client, java.util.function.BooleanSupplier condition)
+            throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(client.isAlive(), "the client exited while waiting for " + what + ": " + output(client));
+            assertTrue(System.nanoTime() < deadline, "no " + what + " within " + limit + ": " + output(client));
+            Thread.sleep(100);
+        }
+    }
+
     private Process sync(Path folder, String... options) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command(folder, options)).redirectErrorStream(true)
                 .redirectOutput(root.resolve("sync-" + System.nanoTime() + ".log").toFile());

@@ -40,7 +40,8 @@ public final class SyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String user = System.getenv("TRIBUTARY_USER");
         String password = System.getenv("TRIBUTARY_PASSWORD");
-        Console console = System.console();
+        // Since Java 22 a console exists even when output goes to a pipe; only a terminal gets bars and prompts.
+        Console console = System.console() != null && System.console().isTerminal() ? System.console() : null;
         if ((user == null || password == null) && console != null) {
             user = user != null ? user : console.readLine("user: ");
             password = password != null ? password : new String(console.readPassword("password for %s: ", user));
