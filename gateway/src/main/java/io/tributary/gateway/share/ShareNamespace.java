@@ -139,6 +139,56 @@ public final class ShareNamespace {
         }
     }
 
+    /**
+     * A file as of one moment: its entry and its chunks, pinned until the returned file is closed,
+     * so what a reader is told (size, etag) is what it reads even if the file changes meanwhile.
+     */
+    public OpenedFile open(SharePath path) {
+        return store.read((db, applier) -> {
+            Node node = applier.resolve(applier.rootOf(name), path.names()).orElseThrow(() -> notFound(path));
+            if (node.directory()) {
+                throw new ShareException(ShareException.Kind.IS_A_DIRECTORY, "'" + path + "' is a directory");
+            }
+            List<ChunkRef> refs = db.manifest(node.id());
+            store.chunks().pin(refs);
+            return new OpenedFile(node.entry(), refs);
+        });
+    }
+
+    /** See {@link #open}. Close it, or the stream taken from it, to release its chunks. */
+    public final class OpenedFile implements AutoCloseable {
+        private final Entry entry;
+        private final List<ChunkRef> chunks;
+        private boolean handedOver;
+        private boolean closed;
+
+        private OpenedFile(Entry entry, List<ChunkRef> chunks) {
+            this.entry = entry;
+            this.chunks = chunks;
+        }
+
+        public Entry entry() {
+            return entry;
+        }
+
+        /** The bytes from {@code offset}, {@code length} of them ({@code -1}: to the end); once. */
+        public InputStream stream(long offset, long length) {
+            if (handedOver || closed) {
+                throw new IllegalStateException("a file opened once is read once");
+            }
+            handedOver = true;
+            return new ManifestInputStream(store.chunks(), chunks, offset, length, () -> store.release(chunks));
+        }
+
+        @Override
+        public void close() {
+            if (!handedOver && !closed) {
+                store.release(chunks);
+            }
+            closed = true;
+        }
+    }
+
     /** The bytes of a file from {@code offset}, {@code length} of them ({@code -1}: to the end). */
     public InputStream read(SharePath path, long offset, long length) {
         List<ChunkRef> chunks = store.read((db, applier) -> {

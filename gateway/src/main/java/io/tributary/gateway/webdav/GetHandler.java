@@ -39,11 +39,20 @@ final class GetHandler implements DavMethod {
             return;
         }
         ShareNamespace ns = request.namespace();
-        Entry entry = ns.stat(target.path()).orElseThrow(() -> notFound(target));
-        if (entry.directory()) {
+        Entry found = ns.stat(target.path()).orElseThrow(() -> notFound(target));
+        if (found.directory()) {
             sendListing(request, res, ns, target);
             return;
         }
+        // Headers and body from one snapshot: a version that lands meanwhile cannot cut the body short.
+        try (ShareNamespace.OpenedFile file = ns.open(target.path())) {
+            send(request, res, target, file);
+        }
+    }
+
+    private static void send(DavRequest request, ServerResponse res, DavAddress target, ShareNamespace.OpenedFile file)
+            throws IOException {
+        Entry entry = file.entry();
         res.header(HeaderNames.ETAG, entry.etag());
         if (entry.modified() != null) {
             res.header(HeaderNames.LAST_MODIFIED, HttpDates.rfc1123(entry.modified()));
@@ -80,13 +89,12 @@ final class GetHandler implements DavMethod {
             res.send();
             return;
         }
-        stream(request, res, ns, target.path(), offset, length, length != size);
+        stream(request, res, file, target.path(), offset, length, length != size);
     }
 
-    private static void stream(DavRequest request, ServerResponse res, ShareNamespace ns, SharePath path,
+    private static void stream(DavRequest request, ServerResponse res, ShareNamespace.OpenedFile file, SharePath path,
                                long offset, long length, boolean partial) throws IOException {
-        // Opened before the first byte goes out, so a file that vanished is still a clean 404.
-        try (InputStream in = ns.read(path, offset, partial ? length : -1)) {
+        try (InputStream in = file.stream(offset, partial ? length : -1)) {
             request.startStreaming();
             try (OutputStream out = res.outputStream()) {
                 byte[] buffer = new byte[BUFFER_BYTES];

@@ -87,6 +87,22 @@ class ShareNamespaceTest {
     }
 
     @Test
+    void anOpenedFileReadsTheVersionItsEntryDescribesWhateverLandsMeanwhile() throws IOException {
+        byte[] first = random(300_000, 21);
+        share.write(p("/snap.bin"), new ByteArrayInputStream(first), Long.MAX_VALUE);
+        try (ShareNamespace.OpenedFile opened = share.open(p("/snap.bin"))) {
+            share.write(p("/snap.bin"), new ByteArrayInputStream(new byte[10]), Long.MAX_VALUE);
+            share.delete(p("/snap.bin"));
+            assertEquals(first.length, opened.entry().size());
+            try (InputStream in = opened.stream(0, -1)) {
+                assertArrayEquals(first, in.readAllBytes(), "the snapshot's chunks stayed pinned");
+            }
+            assertThrows(IllegalStateException.class, () -> opened.stream(0, -1), "read once");
+        }
+        assertThrows(ShareException.class, () -> share.open(p("/snap.bin")));
+    }
+
+    @Test
     void rangeReadsStartInsideAChunk() throws IOException {
         byte[] data = random(1_000_000, 2);
         share.write(p("/f"), new ByteArrayInputStream(data), Long.MAX_VALUE);
