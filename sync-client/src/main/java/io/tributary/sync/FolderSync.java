@@ -46,15 +46,16 @@ final class FolderSync implements AutoCloseable {
     }
 
     Reconciler.Result once() throws IOException {
+        long before = client.messageBytesSent();
         Reconciler.Result r = new Reconciler(root, client, state, chunker, host, progress, Clock.systemUTC()).run();
-        progress.say(summary(r));
+        progress.warn(summary(r, client.messageBytesSent() - before));
         return r;
     }
 
-    static String summary(Reconciler.Result r) {
+    static String summary(Reconciler.Result r, long messageBytes) {
         return (r.inSync() ? "in sync" : "NOT in sync (" + r.failed() + " path(s) failed; see above)") + ": " + r.uploaded()
                 + " sent, " + r.downloaded() + " received, " + r.deleted() + " deleted, " + r.conflicts() + " conflict(s); "
-                + r.bytesSent() + " bytes up, " + r.bytesReceived() + " bytes down";
+                + r.bytesSent() + " content bytes up, " + r.bytesReceived() + " down; " + messageBytes + " bytes of messages up";
     }
 
     /** Reconciles now and after every change until interrupted. */

@@ -22,7 +22,7 @@ final class Progress implements AutoCloseable {
     }
 
     /** Starts a transfer phase of {@code files} files and {@code bytes} bytes. */
-    void begin(String what, int files, long bytes) {
+    synchronized void begin(String what, int files, long bytes) {
         if (terminal && bytes > 0) {
             bar = new ProgressBarBuilder().setTaskName(what + " " + files + " file(s)").setInitialMax(bytes)
                     .setUnit(" MiB", 1 << 20).setStyle(ProgressBarStyle.ASCII).showSpeed()
@@ -32,14 +32,14 @@ final class Progress implements AutoCloseable {
         }
     }
 
-    void bytes(long n) {
+    synchronized void bytes(long n) {
         if (bar != null) {
             bar.stepBy(n);
         }
     }
 
     /** A line about one path (printed above the bar on a terminal). */
-    void say(String line) {
+    synchronized void say(String line) {
         if (bar != null) {
             bar.setExtraMessage(line.length() > 60 ? "..." + line.substring(line.length() - 57) : line);
         } else {
@@ -48,7 +48,7 @@ final class Progress implements AutoCloseable {
     }
 
     /** A line that must be seen even on a terminal: conflicts and errors. */
-    void warn(String line) {
+    synchronized void warn(String line) {
         if (bar != null) {
             bar.pause();
             out.println();
@@ -59,7 +59,7 @@ final class Progress implements AutoCloseable {
         }
     }
 
-    void end() {
+    synchronized void end() {
         if (bar != null) {
             bar.close();
             bar = null;

@@ -16,13 +16,16 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One reconcile of a local folder with a share: a three-way comparison of the local tree, the
@@ -54,16 +57,19 @@ final class Reconciler {
     private final Progress progress;
     private final Clock clock;
 
-    private final Map<String, FileContent> contents = new HashMap<>();
+    /** Files in flight at once: small files are bound by round trips, not bandwidth. */
+    static final int PARALLEL_TRANSFERS = 8;
+
+    private final Map<String, FileContent> contents = new ConcurrentHashMap<>();
     private Set<String> remoteDirs;
     private Set<String> taken;
-    private int uploaded;
-    private int downloaded;
-    private int deleted;
-    private int conflicts;
-    private int failed;
-    private long bytesSent;
-    private long bytesReceived;
+    private final AtomicInteger uploaded = new AtomicInteger();
+    private final AtomicInteger downloaded = new AtomicInteger();
+    private final AtomicInteger deleted = new AtomicInteger();
+    private final AtomicInteger conflicts = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong bytesReceived = new AtomicLong();
 
     Reconciler(Path root, ShareClient client, SyncState state, Chunker chunker, String host, Progress progress, Clock clock) {
         this.root = root;
@@ -79,9 +85,10 @@ final class Reconciler {
         Map<String, Synced> synced = state.all();
         TreeMap<String, Local> local = LocalTree.scan(root);
         TreeMap<String, FileEntry> remote = client.tree();
-        remoteDirs = new HashSet<>();
+        remoteDirs = ConcurrentHashMap.newKeySet();
         remote.values().stream().filter(FileEntry::getDirectory).forEach(e -> remoteDirs.add(e.getPath()));
-        taken = new HashSet<>(remote.keySet());
+        taken = ConcurrentHashMap.newKeySet();
+        taken.addAll(remote.keySet());
         taken.addAll(local.keySet());
 
         TreeSet<String> paths = new TreeSet<>(Comparator.comparing(Reconciler::sortKey));
@@ -109,16 +116,41 @@ final class Reconciler {
                 || a.kind() == Kind.BOTH_CHANGED).count();
         progress.begin("syncing", transfers, upBytes + downBytes);
         try {
-            for (Action a : now) {
-                execute(a);
-            }
-            for (Action a : last.reversed()) {
-                execute(a);
-            }
+            // Folders first, so that every transfer finds its parent; then the transfers, several at
+            // once; then deletions, and last the folders that may go, deepest first.
+            now.stream().filter(a -> isFolderCreation(a.kind())).forEach(this::execute);
+            transferInParallel(now.stream().filter(a -> isTransfer(a.kind())).toList());
+            now.stream().filter(a -> !isFolderCreation(a.kind()) && !isTransfer(a.kind())).forEach(this::execute);
+            last.reversed().forEach(this::execute);
         } finally {
             progress.end();
         }
-        return new Result(uploaded, downloaded, deleted, conflicts, failed, bytesSent, bytesReceived);
+        return new Result(uploaded.get(), downloaded.get(), deleted.get(), conflicts.get(), failed.get(), bytesSent.get(),
+                bytesReceived.get());
+    }
+
+    private static boolean isFolderCreation(Kind k) {
+        return k == Kind.MKDIR_REMOTE || k == Kind.MKDIR_LOCAL || k == Kind.RECORD_DIR;
+    }
+
+    private static boolean isTransfer(Kind k) {
+        return k == Kind.UPLOAD || k == Kind.DOWNLOAD || k == Kind.BOTH_CHANGED;
+    }
+
+    private void transferInParallel(List<Action> transfers) {
+        if (transfers.size() <= 1) {
+            transfers.forEach(this::execute);
+            return;
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_TRANSFERS, r -> {
+            Thread t = new Thread(r, "sync-transfer");
+            t.setDaemon(true);
+            return t;
+        })) {
+            for (Action a : transfers) {
+                pool.execute(() -> execute(a));
+            }
+        }
     }
 
     /** Paths in tree order: a folder right before what it holds. */
@@ -206,7 +238,7 @@ final class Reconciler {
                         }
                     }
                     state.remove(a.path());
-                    deleted++;
+                    deleted.incrementAndGet();
                     progress.say("deleted on the gateway: " + a.path());
                 }
                 case DELETE_LOCAL -> deleteLocal(a);
@@ -215,16 +247,16 @@ final class Reconciler {
                 case DROP_LOCAL_DIR -> dropLocalDir(a.path());
                 case DROP_REMOTE_DIR -> dropRemoteDir(a.path());
                 case CLASH -> {
-                    failed++;
+                    failed.incrementAndGet();
                     progress.warn("left alone: " + a.path() + " is a folder on one side and a file on the other");
                 }
             }
         } catch (StatusRuntimeException e) {
-            failed++;
+            failed.incrementAndGet();
             progress.warn("not synced: " + a.path() + ": " + e.getStatus().getCode()
                     + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()));
         } catch (IOException | RuntimeException e) {
-            failed++;
+            failed.incrementAndGet();
             progress.warn("not synced: " + a.path() + ": " + e.getMessage());
         }
     }
@@ -235,9 +267,9 @@ final class Reconciler {
         mkdirsRemote(parentOf(to));
         ShareClient.Uploaded up = client.upload(to, LocalTree.fileOf(root, from), content, chunker, ifEtag, l.mtimeMillis(),
                 progress::bytes);
-        bytesSent += up.bytesSent();
+        bytesSent.addAndGet(up.bytesSent());
         state.put(new Synced(to, false, l.size(), l.mtimeMillis(), l.inode(), content.hash(), up.entry().getEtag()));
-        uploaded++;
+        uploaded.incrementAndGet();
         progress.say("sent " + to + (up.bytesSent() < l.size() ? " (" + up.bytesSent() + " of " + l.size() + " bytes crossed)" : ""));
     }
 
@@ -251,13 +283,13 @@ final class Reconciler {
                 got[0] += n;
                 progress.bytes(n);
             });
-            bytesReceived += got[0];
+            bytesReceived.addAndGet(got[0]);
             Files.setLastModifiedTime(part, FileTime.fromMillis(r.getModifiedMillis()));
             Local now = LocalTree.stat(root, target);
             boolean untouched = expected == null ? now == null && !Files.exists(target)
                     : now != null && now.size() == expected.size() && now.mtimeMillis() == expected.mtimeMillis();
             if (!untouched) {
-                failed++;
+                failed.incrementAndGet();
                 progress.warn("not replaced: " + path + " changed here during the sync; the next run sorts it out");
                 return;
             }
@@ -268,7 +300,7 @@ final class Reconciler {
         Local l = LocalTree.stat(root, target);
         contents.remove(path);
         state.put(new Synced(path, false, l.size(), l.mtimeMillis(), l.inode(), content(l).hash(), r.getEtag()));
-        downloaded++;
+        downloaded.incrementAndGet();
         progress.say("received " + path);
     }
 
@@ -280,17 +312,16 @@ final class Reconciler {
             return;
         }
         String copy = null;
-        for (int n = 1; copy == null || taken.contains(copy); n++) {
+        for (int n = 1; copy == null || !taken.add(copy); n++) {
             copy = ConflictCopy.path(a.path(), host, clock.instant(), n);
         }
-        taken.add(copy);
         // Ours goes to the gateway under the copy's name, then takes that name here too.
         upload(a.path(), copy, a.local(), "");
         Path ours = LocalTree.fileOf(root, a.path());
         // A rename keeps size, time and inode, so the copy's state as upload recorded it stays true.
         Files.move(ours, LocalTree.fileOf(root, copy), StandardCopyOption.ATOMIC_MOVE);
         download(a.path(), a.remote(), null);
-        conflicts++;
+        conflicts.incrementAndGet();
         progress.warn("conflict: " + a.path() + " changed here and on the gateway; the gateway's version keeps the name,"
                 + " this one is kept as " + copy);
     }
@@ -299,13 +330,13 @@ final class Reconciler {
         Path file = LocalTree.fileOf(root, a.path());
         Local now = LocalTree.stat(root, file);
         if (now != null && (now.size() != a.local().size() || now.mtimeMillis() != a.local().mtimeMillis())) {
-            failed++;
+            failed.incrementAndGet();
             progress.warn("not deleted: " + a.path() + " changed here during the sync; the next run sends it");
             return;
         }
         Files.deleteIfExists(file);
         state.remove(a.path());
-        deleted++;
+        deleted.incrementAndGet();
         progress.say("deleted here: " + a.path());
     }
 

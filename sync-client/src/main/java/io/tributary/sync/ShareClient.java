@@ -1,7 +1,14 @@
 package io.tributary.sync;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
+import io.grpc.MethodDescriptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -47,6 +54,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -59,14 +67,38 @@ final class ShareClient implements AutoCloseable {
     private final FileServiceGrpc.FileServiceStub async;
     private final String share;
 
+    private final AtomicLong messageBytesSent = new AtomicLong();
+
     private ShareClient(ManagedChannel channel, String user, char[] password, String share) {
         this.channel = channel;
         this.share = share;
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + new String(password)).getBytes(StandardCharsets.UTF_8)));
-        this.blocking = FileServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-        this.async = FileServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        ClientInterceptor[] interceptors = {MetadataUtils.newAttachHeadersInterceptor(headers), new SentBytes()};
+        this.blocking = FileServiceGrpc.newBlockingStub(channel).withInterceptors(interceptors);
+        this.async = FileServiceGrpc.newStub(channel).withInterceptors(interceptors);
+    }
+
+    /** Bytes of every message this client sent (before gRPC framing and TLS): what it cost the LAN. */
+    long messageBytesSent() {
+        return messageBytesSent.get();
+    }
+
+    /** Counts outgoing messages, as the gateway counts its upstream. */
+    private final class SentBytes implements ClientInterceptor {
+        @Override
+        public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                @Override
+                public void sendMessage(Q message) {
+                    if (message instanceof MessageLite m) {
+                        messageBytesSent.addAndGet(m.getSerializedSize());
+                    }
+                    super.sendMessage(message);
+                }
+            };
+        }
     }
 
     /** Connects over TLS, trusting the gateway certificate in {@code ca} (PEM). */
@@ -163,11 +195,15 @@ final class ShareClient implements AutoCloseable {
         Set<ByteString> missing = new HashSet<>(call.next().getMissing().getSha256List());
         long[] bytes = {0};
         if (!missing.isEmpty()) {
-            java.security.MessageDigest sha256 = FileContent.sha256();
+            // Cutting is deterministic, so chunk i of this pass is chunk i of the first; the gateway
+            // checks every chunk against its digest, so a file changed meanwhile is refused, not stored.
+            int[] index = {0};
             try (InputStream in = Files.newInputStream(file)) {
                 chunker.split(in, (buf, off, len) -> {
-                    sha256.update(buf, off, len);
-                    ByteString digest = ByteString.copyFrom(sha256.digest());
+                    if (index[0] >= content.chunks().size() || content.chunks().get(index[0]).getLength() != len) {
+                        throw new IOException(file + " changed while it was being sent; it is sent again on the next run");
+                    }
+                    ByteString digest = content.chunks().get(index[0]++).getSha256();
                     if (missing.remove(digest)) {
                         call.send(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder().setSha256(digest)
                                 .setData(ByteString.copyFrom(buf, off, len))).build());

@@ -39,6 +39,8 @@ final class SyncState implements AutoCloseable {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
+                // A record lost to a power cut only makes the next run compare that path again.
+                s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, is_dir INTEGER NOT NULL, size INTEGER NOT NULL,"
                         + " mtime INTEGER NOT NULL, inode INTEGER NOT NULL, hash TEXT, etag TEXT)");
                 s.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
@@ -49,7 +51,7 @@ final class SyncState implements AutoCloseable {
         }
     }
 
-    Map<String, Synced> all() throws IOException {
+    synchronized Map<String, Synced> all() throws IOException {
         Map<String, Synced> out = new TreeMap<>();
         try (Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT path, is_dir, size, mtime, inode, hash, etag FROM entries")) {
@@ -63,7 +65,7 @@ final class SyncState implements AutoCloseable {
         return out;
     }
 
-    void put(Synced s) throws IOException {
+    synchronized void put(Synced s) throws IOException {
         try (PreparedStatement ps = db.prepareStatement("INSERT INTO entries (path, is_dir, size, mtime, inode, hash, etag)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET is_dir = excluded.is_dir, size = excluded.size,"
                 + " mtime = excluded.mtime, inode = excluded.inode, hash = excluded.hash, etag = excluded.etag")) {
@@ -80,7 +82,7 @@ final class SyncState implements AutoCloseable {
         }
     }
 
-    void remove(String path) throws IOException {
+    synchronized void remove(String path) throws IOException {
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM entries WHERE path = ?")) {
             ps.setString(1, path);
             ps.executeUpdate();
@@ -89,7 +91,7 @@ final class SyncState implements AutoCloseable {
         }
     }
 
-    Optional<String> meta(String key) throws IOException {
+    synchronized Optional<String> meta(String key) throws IOException {
         try (PreparedStatement ps = db.prepareStatement("SELECT v FROM meta WHERE k = ?")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -100,7 +102,7 @@ final class SyncState implements AutoCloseable {
         }
     }
 
-    void meta(String key, String value) throws IOException {
+    synchronized void meta(String key, String value) throws IOException {
         try (PreparedStatement ps = db.prepareStatement("INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v")) {
             ps.setString(1, key);
             ps.setString(2, value);

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# LAN sync benchmark: `tributary sync --once` against a gateway on this machine, and rsync to an
+# rsync daemon on 127.0.0.1, the same steps in the same run.
+#
+#   initial   the ~1 GiB mixed tree of bench/make-tree.sh plus a folder of 200 files of 8 KiB,
+#             into an empty share: wall time (target: within 2x rsync's)
+#   edits     the 4 large files edited in place: 64 KiB overwritten in the middle and 100 bytes
+#             inserted 4 KiB from the start of each: bytes sent (target: fewer than rsync)
+#   rename    the 200-file folder renamed: bytes sent (target: fewer than rsync)
+#   small     10,000 files of 4 KiB into an empty share: files/s (target: >= 2,000)
+#
+# Tributary's bytes are the client's protocol messages (before gRPC framing and TLS), as its
+# summary line prints them; rsync's are its "Total bytes sent". rsync runs with -a (delta
+# transfer on, no compression; the tree is half random) and --delete.
+# Usage: bench/sync-client.sh   Results: stdout and $WORK/results.md. Needs rsync and python3.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+java=$JAVA_HOME/bin/java
+WORK=${WORK:-$here/work/sync-client}
+flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true)
+gw_cp="$repo/gateway/target/tributary-gateway-0.1.0-SNAPSHOT.jar:$repo/gateway/target/lib/*"
+sync_cp="$repo/sync-client/target/tributary-sync-0.1.0-SNAPSHOT.jar:$repo/sync-client/target/lib/*"
+for jar in "$repo/gateway/target/tributary-gateway-0.1.0-SNAPSHOT.jar" "$repo/sync-client/target/tributary-sync-0.1.0-SNAPSHOT.jar"; do
+  [[ -f $jar ]] || { echo "build first: mvn -DskipTests install ($jar missing)" >&2; exit 1; }
+done
+command -v rsync >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync; }
+
+rm -rf "$WORK"
+mkdir -p "$WORK/rsync/dst" "$WORK/rsync/small"
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+
+echo "generating trees..." >&2
+"$here/make-tree.sh" "$WORK/tree" >/dev/null
+python3 - "$WORK" <<'PY'
+import os, random, sys
+work = sys.argv[1]
+r = random.Random(2026)
+os.makedirs(f"{work}/tree/batch")
+for i in range(200):
+    open(f"{work}/tree/batch/b{i:03d}.bin", "wb").write(r.randbytes(8192))
+for i in range(10000):
+    d = f"{work}/small/s{i // 100:03d}"
+    os.makedirs(d, exist_ok=True)
+    open(f"{d}/f{i:05d}.bin", "wb").write(r.randbytes(4096))
+PY
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+echo "starting the gateway and the rsync daemon..." >&2
+"$java" "${flags[@]}" -Xmx160m -Xmn48m -XX:+UseSerialGC -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
+  --data "$WORK/gw" --share-port 0 --http-port 0 --grpc-port 0 --share share --share small \
+  --local-user bench:bench --durability fsync >"$WORK/gateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 600); do grep -q '^tributary gateway ready' "$WORK/gateway.log" && break; sleep 0.1; done
+lan=$(sed -n 's/^tributary gateway ready .* lan-port=\([0-9]*\).*/\1/p' "$WORK/gateway.log")
+[[ -n $lan ]] || { echo "gateway did not start:" >&2; tail "$WORK/gateway.log" >&2; exit 1; }
+port=$(free_port)
+cat >"$WORK/rsync/rsyncd.conf" <<CONF
+use chroot = false
+[bench]
+  path = $WORK/rsync/dst
+  read only = false
+[small]
+  path = $WORK/rsync/small
+  read only = false
+CONF
+rsync --daemon --no-detach --address=127.0.0.1 --port="$port" --config="$WORK/rsync/rsyncd.conf" &
+pids+=($!)
+for _ in $(seq 100); do rsync "rsync://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
+
+export TRIBUTARY_USER=bench TRIBUTARY_PASSWORD=bench
+now() { date +%s.%N; }
+# tributary sync --once DIR SHARE: prints "seconds message_bytes" and keeps the client's output
+tsync() {
+  local t0 t1 out
+  t0=$(now)
+  out=$("$java" "${flags[@]}" -Xmx256m -XX:+UseSerialGC -cp "$sync_cp" io.tributary.sync.cli.Main "$1" \
+    "127.0.0.1:$lan/$2" --ca "$WORK/gw/tls/gateway.crt" --once --name bench 2>&1) || { echo "$out" >&2; exit 1; }
+  t1=$(now)
+  echo "$out" >>"$WORK/client.log"
+  echo "$(python3 -c "print(f'{$t1-$t0:.2f}')") $(echo "$out" | sed -n 's/.* \([0-9]*\) bytes of messages up.*/\1/p' | tail -1)"
+}
+# rsync DIR MODULE: prints "seconds bytes_sent"
+rs() {
+  local t0 t1 out
+  t0=$(now)
+  out=$(rsync -a --delete --stats --exclude=.tributary "$1/" "rsync://127.0.0.1:$port/$2/")
+  t1=$(now)
+  echo "$(python3 -c "print(f'{$t1-$t0:.2f}')") $(echo "$out" | sed -n 's/^Total bytes sent: \([0-9,]*\).*/\1/p' | tr -d ,)"
+}
+
+echo "initial sync..." >&2
+read -r t_init b_init < <(tsync "$WORK/tree" share)
+read -r r_init rb_init < <(rs "$WORK/tree" bench)
+
+echo "edits..." >&2
+python3 - "$WORK/tree/large" <<'PY'
+import os, random, sys
+r = random.Random(7)
+for name in sorted(os.listdir(sys.argv[1])):
+    p = os.path.join(sys.argv[1], name)
+    data = bytearray(open(p, "rb").read())
+    mid = len(data) // 2
+    data[mid:mid + 65536] = r.randbytes(65536)
+    data[4096:4096] = r.randbytes(100)
+    open(p, "wb").write(data)
+PY
+changed=$((4 * (65536 + 100)))
+read -r t_edit b_edit < <(tsync "$WORK/tree" share)
+read -r r_edit rb_edit < <(rs "$WORK/tree" bench)
+
+echo "rename..." >&2
+mv "$WORK/tree/batch" "$WORK/tree/batch-renamed"
+read -r t_ren b_ren < <(tsync "$WORK/tree" share)
+read -r r_ren rb_ren < <(rs "$WORK/tree" bench)
+
+echo "10,000 small files..." >&2
+read -r t_small b_small < <(tsync "$WORK/small" small)
+read -r r_small rb_small < <(rs "$WORK/small" small)
+
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+{
+  echo "| step | tributary sync | rsync -a (daemon) | ratio | target |"
+  echo "|---|---|---|---|---|"
+  echo "| initial ~1 GiB tree: wall s (bytes sent) | $t_init ($b_init) | $r_init ($rb_init) | $(ratio "$t_init" "$r_init")x time | <= 2x time |"
+  echo "| 4 large files edited ($changed bytes changed): bytes sent | $b_edit (${t_edit} s) | $rb_edit (${r_edit} s) | $(ratio "$b_edit" "$rb_edit")x | < 1x |"
+  echo "| 200-file folder renamed: bytes sent | $b_ren (${t_ren} s) | $rb_ren (${r_ren} s) | $(ratio "$b_ren" "$rb_ren")x | < 1x |"
+  echo "| 10,000 files of 4 KiB: files/s | $(python3 -c "print(f'{10000/$t_small:.0f}')") (${t_small} s) | $(python3 -c "print(f'{10000/$r_small:.0f}')") (${r_small} s) | | >= 2000 |"
+} | tee "$WORK/results.md"
