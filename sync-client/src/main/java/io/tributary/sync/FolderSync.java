@@ -1,7 +1,6 @@
 package io.tributary.sync;
 
 import io.tributary.gateway.chunk.ChunkSizes;
-import io.tributary.gateway.chunk.Chunker;
 import io.tributary.proto.v1.GatewayInfo;
 
 import java.io.IOException;
@@ -33,7 +32,7 @@ final class FolderSync implements AutoCloseable {
     private final SyncState state;
     private final Progress progress;
     private final String host;
-    private final Chunker chunker;
+    private final ChunkSizes sizes;
 
     FolderSync(Path root, ShareClient client, SyncState state, Progress progress, String host) {
         this.root = root;
@@ -42,12 +41,12 @@ final class FolderSync implements AutoCloseable {
         this.progress = progress;
         this.host = host;
         GatewayInfo info = client.info();
-        this.chunker = new Chunker(new ChunkSizes(info.getChunkMin(), info.getChunkAvg(), info.getChunkMax()));
+        this.sizes = new ChunkSizes(info.getChunkMin(), info.getChunkAvg(), info.getChunkMax());
     }
 
     Reconciler.Result once() throws IOException {
         long before = client.messageBytesSent();
-        Reconciler.Result r = new Reconciler(root, client, state, chunker, host, progress, Clock.systemUTC()).run();
+        Reconciler.Result r = new Reconciler(root, client, state, sizes, host, progress, Clock.systemUTC()).run();
         progress.warn(summary(r, client.messageBytesSent() - before));
         return r;
     }

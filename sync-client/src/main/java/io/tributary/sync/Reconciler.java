@@ -2,6 +2,7 @@ package io.tributary.sync;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.chunk.Chunker;
 import io.tributary.proto.v1.FileEntry;
 import io.tributary.sync.LocalTree.Local;
@@ -52,7 +53,8 @@ final class Reconciler {
     private final Path root;
     private final ShareClient client;
     private final SyncState state;
-    private final Chunker chunker;
+    /** A chunker keeps its buffer between calls: one per transfer thread. */
+    private final ThreadLocal<Chunker> chunkers;
     private final String host;
     private final Progress progress;
     private final Clock clock;
@@ -71,11 +73,11 @@ final class Reconciler {
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong bytesReceived = new AtomicLong();
 
-    Reconciler(Path root, ShareClient client, SyncState state, Chunker chunker, String host, Progress progress, Clock clock) {
+    Reconciler(Path root, ShareClient client, SyncState state, ChunkSizes sizes, String host, Progress progress, Clock clock) {
         this.root = root;
         this.client = client;
         this.state = state;
-        this.chunker = chunker;
+        this.chunkers = ThreadLocal.withInitial(() -> new Chunker(sizes));
         this.host = host;
         this.progress = progress;
         this.clock = clock;
@@ -208,7 +210,7 @@ final class Reconciler {
     private FileContent content(Local l) throws IOException {
         FileContent c = contents.get(l.path());
         if (c == null) {
-            c = FileContent.of(LocalTree.fileOf(root, l.path()), chunker);
+            c = FileContent.of(LocalTree.fileOf(root, l.path()), chunkers.get());
             contents.put(l.path(), c);
         }
         return c;
@@ -265,7 +267,7 @@ final class Reconciler {
     private void upload(String from, String to, Local l, String ifEtag) throws IOException {
         FileContent content = content(l);
         mkdirsRemote(parentOf(to));
-        ShareClient.Uploaded up = client.upload(to, LocalTree.fileOf(root, from), content, chunker, ifEtag, l.mtimeMillis(),
+        ShareClient.Uploaded up = client.upload(to, LocalTree.fileOf(root, from), content, chunkers.get(), ifEtag, l.mtimeMillis(),
                 progress::bytes);
         bytesSent.addAndGet(up.bytesSent());
         state.put(new Synced(to, false, l.size(), l.mtimeMillis(), l.inode(), content.hash(), up.entry().getEtag()));

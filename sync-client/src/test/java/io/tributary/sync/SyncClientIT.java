@@ -137,6 +137,27 @@ class SyncClientIT {
         assertEquals(content.length, dav.get("mine/copy.iso").bytes());
     }
 
+    @Test
+    void manyFilesGoUpSeveralAtOnceEachIntact() throws Exception {
+        Path f = root.resolve("frank");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(13);
+        for (int i = 0; i < 400; i++) {
+            byte[] data = new byte[1 + random.nextInt(i % 40 == 0 ? 600_000 : 20_000)];
+            random.nextBytes(data);
+            Files.write(Files.createDirectories(f.resolve("many/d" + (i % 7))).resolve("f" + i + ".bin"), data);
+        }
+        Reconciler.Result r = run(f);
+        assertTrue(r.inSync(), "every file went up intact");
+        assertTrue(r.uploaded() >= 400, r.toString());
+        TreeMap<String, String> here = tree(f.resolve("many"));
+        for (var e : here.entrySet()) {
+            if (!e.getValue().equals("dir")) {
+                assertEquals(e.getValue(), io.tributary.gateway.it.Sha256.of(Files.newInputStream(f.resolve("many").resolve(e.getKey()))).hex());
+                assertEquals(e.getValue(), dav.get("many/" + e.getKey()).sha256(), e.getKey());
+            }
+        }
+    }
+
     private Reconciler.Result run(Path folder) throws IOException {
         Files.createDirectories(folder);
         try (ShareClient client = ShareClient.connect(GatewayAddress.parse("127.0.0.1:" + gateway.lanPort() + "/share"),
