@@ -62,6 +62,8 @@ lan=$(sed -n 's/^tributary gateway ready .* lan-port=\([0-9]*\).*/\1/p' "$WORK/g
 port=$(free_port)
 cat >"$WORK/rsync/rsyncd.conf" <<CONF
 use chroot = false
+uid = $(id -u)
+gid = $(id -g)
 [bench]
   path = $WORK/rsync/dst
   read only = false
@@ -79,7 +81,7 @@ now() { date +%s.%N; }
 tsync() {
   local t0 t1 out
   t0=$(now)
-  out=$("$java" "${flags[@]}" -Xmx256m -XX:+UseSerialGC -cp "$sync_cp" io.tributary.sync.cli.Main "$1" \
+  out=$("$java" "${flags[@]}" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$sync_cp" io.tributary.sync.cli.Main "$1" \
     "127.0.0.1:$lan/$2" --ca "$WORK/gw/tls/gateway.crt" --once --name bench 2>&1) || { echo "$out" >&2; exit 1; }
   t1=$(now)
   echo "$out" >>"$WORK/client.log"

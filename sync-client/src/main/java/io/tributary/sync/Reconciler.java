@@ -60,7 +60,7 @@ final class Reconciler {
     private final Clock clock;
 
     /** Files in flight at once: small files are bound by round trips, not bandwidth. */
-    static final int PARALLEL_TRANSFERS = 8;
+    static final int PARALLEL_TRANSFERS = Integer.getInteger("tributary.sync.parallel", 16);
 
     private final Map<String, FileContent> contents = new ConcurrentHashMap<>();
     private Set<String> remoteDirs;
