@@ -1,15 +1,10 @@
 package io.tributary.sync;
 
-import io.tributary.gateway.it.Dav;
 import io.tributary.gateway.it.GatewayProcess;
 import io.tributary.gateway.it.Metrics;
 import io.tributary.gateway.it.PseudoRandomStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,26 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The sync client against a real gateway process over real TLS: folders converge through the
  * gateway, conflicts keep both versions, and content the gateway has never crosses the LAN.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class SyncClientIT {
-    @TempDir
-    static Path root;
-
-    private GatewayProcess gateway;
-    private Dav dav;
-
-    @BeforeAll
-    void start() {
-        gateway = GatewayProcess.start(GatewayProcess.Config.of("sync", root.resolve("gateway")).extraArgs("--grpc-port", "0"));
-        dav = gateway.dav(Duration.ofMinutes(1));
-    }
-
-    @AfterAll
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
+class SyncClientIT extends GatewayWithLanApi {
+    @Override
+    String label() {
+        return "sync";
     }
 
     @Test

@@ -1,15 +1,10 @@
 package io.tributary.sync;
 
-import io.tributary.gateway.it.Dav;
 import io.tributary.gateway.it.GatewayProcess;
 import io.tributary.gateway.it.PseudoRandomStream;
 import io.tributary.gateway.it.Sha256;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,27 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code tributary sync} as a user runs it: a child process, killed and started again. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SyncCommandIT {
+class SyncCommandIT extends GatewayWithLanApi {
     private static final long GIB = 1L << 30;
 
-    @TempDir
-    static Path root;
-
-    private GatewayProcess gateway;
-    private Dav dav;
-
-    @BeforeAll
-    void start() {
-        gateway = GatewayProcess.start(GatewayProcess.Config.of("sync-cli", root.resolve("gateway")).extraArgs("--grpc-port", "0"));
-        dav = gateway.dav(Duration.ofMinutes(3));
-    }
-
-    @AfterAll
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
+    @Override
+    String label() {
+        return "sync-cli";
     }
 
     @Test
