@@ -34,6 +34,10 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ListenPorts ports;
 
+    @Option(names = "--grpc-port", defaultValue = "8443", paramLabel = "N",
+            description = "The LAN gRPC API's port (for tributary sync); -1 keeps it closed. Default: ${DEFAULT-VALUE}.")
+    int grpcPort;
+
     @Option(names = "--central", paramLabel = "HOST:PORT",
             description = "The central this gateway joins (the launcher starts one beside it). Default: none.")
     String central;
@@ -49,7 +53,7 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
                 : new UplinkSettings(central, "branch", 0, UplinkSettings.DEFAULT_WINDOW);
         GatewayConfig config = new GatewayConfig(data, data.resolve("ssd"), "127.0.0.1", ports.sharePort, ports.httpPort,
                 List.of("share"), Map.of(USER, password), Durability.FSYNC, GatewayConfig.DEFAULT_MAX_UPLOAD,
-                ChunkSizes.DEFAULT, GatewayConfig.DEFAULT_ZSTD_LEVEL, null, uplink, 0, -1);
+                ChunkSizes.DEFAULT, GatewayConfig.DEFAULT_ZSTD_LEVEL, null, uplink, 0, grpcPort);
         Gateway gateway = Gateway.start(config);
         String url = "http://127.0.0.1:" + gateway.sharePort() + "/share/";
         System.out.println();
@@ -58,6 +62,10 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         System.out.println("  User:      " + USER);
         System.out.println("  Password:  " + password + "   (kept in " + var.resolve("credentials") + ")");
         System.out.println("  Metrics:   http://127.0.0.1:" + gateway.httpPort() + "/metrics");
+        if (gateway.lanPort() >= 0) {
+            System.out.println("  LAN API:   127.0.0.1:" + gateway.lanPort() + " (gRPC over TLS, certificate "
+                    + gateway.lanCertificate().pemFile() + ")");
+        }
         if (central != null) {
             System.out.println("  Central:   " + central + " (gRPC)" + (centralConsole == null ? "" : ", " + centralConsole));
         }
@@ -65,6 +73,10 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         System.out.println("Map it:   rclone: rclone lsd :webdav: --webdav-url " + url + " --webdav-user " + USER
                 + " --webdav-pass $(rclone obscure '" + password + "')");
         System.out.println("          Linux:  gio mount dav://" + USER + "@127.0.0.1:" + gateway.sharePort() + "/share/");
+        if (gateway.lanPort() >= 0) {
+            System.out.println("Sync a folder: TRIBUTARY_USER=" + USER + " TRIBUTARY_PASSWORD='" + password + "' ./tributary sync DIR 127.0.0.1:"
+                    + gateway.lanPort() + "/share --ca " + gateway.lanCertificate().pemFile());
+        }
         System.out.println("Stop with Ctrl-C.");
         System.out.flush();
         gateway.serveUntilStopped();
