@@ -175,22 +175,7 @@ public final class Journal implements AutoCloseable {
     public long replayKept(long afterIndex, Visitor visitor) {
         long count = 0;
         try (ExcerptTailer tailer = queue.createTailer()) {
-            if (afterIndex >= 0 && afterIndex < firstIndex()) {
-                tailer.toStart();
-            } else if (afterIndex >= 0) {
-                if (!tailer.moveToIndex(afterIndex)) {
-                    throw new IllegalStateException("journal has no entry " + Long.toHexString(afterIndex)
-                            + " that the namespace says it applied; the journal directory was changed or lost");
-                }
-                // moveToIndex positions at afterIndex itself; skip it.
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        return 0;
-                    }
-                }
-            } else {
-                tailer.toStart();
-            }
+            positionAfter(tailer, afterIndex);
             while (true) {
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) {
@@ -216,24 +201,33 @@ public final class Journal implements AutoCloseable {
      */
     public Tail tail(long afterIndex) {
         ExcerptTailer tailer = queue.createTailer();
-        if (afterIndex >= 0 && afterIndex < firstIndex()) {
-            // Trimmed: whoever asks to resume there (a central restored from an old backup, say)
-            // gets everything the journal still holds.
-            tailer.toStart();
-        } else if (afterIndex >= 0) {
-            if (!tailer.moveToIndex(afterIndex)) {
-                tailer.close();
-                throw new IllegalStateException("journal has no entry " + Long.toHexString(afterIndex)
-                        + " to resume after; the journal directory was changed or lost");
-            }
-            try (DocumentContext dc = tailer.readingDocument()) {
-                // moveToIndex positions at afterIndex itself; step over it.
-                dc.isPresent();
-            }
-        } else {
-            tailer.toStart();
+        try {
+            positionAfter(tailer, afterIndex);
+        } catch (IllegalStateException e) {
+            tailer.close();
+            throw e;
         }
         return new Tail(tailer);
+    }
+
+    /**
+     * Puts {@code tailer} right after {@code afterIndex} (-1 or less: at the start). An index that
+     * was trimmed away puts it at the first entry left: whoever asks to resume there (a crash lost
+     * the record of the trim, or a central restored from an old backup) gets all that is left.
+     */
+    private void positionAfter(ExcerptTailer tailer, long afterIndex) {
+        if (afterIndex < 0 || afterIndex < firstIndex()) {
+            tailer.toStart();
+            return;
+        }
+        if (!tailer.moveToIndex(afterIndex)) {
+            throw new IllegalStateException("journal has no entry " + Long.toHexString(afterIndex)
+                    + " to resume after; the journal directory was changed or lost");
+        }
+        try (DocumentContext dc = tailer.readingDocument()) {
+            // moveToIndex positions at afterIndex itself; step over it.
+            dc.isPresent();
+        }
     }
 
     /** See {@link #tail}. */

@@ -260,7 +260,9 @@ public final class NamespaceStore implements AutoCloseable {
                 if (change instanceof Change.PutFile p && fx.replaced) {
                     // The batch is not written yet: the database still holds the version being replaced.
                     Version base = db.version(fx.target.id()).orElse(null);
-                    ManifestEdit edit = base == null ? null : ManifestEdit.between(db.manifest(fx.target.id()), p.chunks());
+                    // Only the uplink uses an edit: a gateway on its own need not read the old manifest.
+                    ManifestEdit edit = base == null || !options.holdReclaims() ? null
+                            : ManifestEdit.between(db.manifest(fx.target.id()), p.chunks());
                     change = p.withBase(base, edit);
                 }
                 long index = journal.append(change);

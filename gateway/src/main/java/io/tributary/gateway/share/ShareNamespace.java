@@ -150,6 +150,7 @@ public final class ShareNamespace {
                 throw new ShareException(ShareException.Kind.IS_A_DIRECTORY, "'" + path + "' is a directory");
             }
             List<ChunkRef> refs = db.manifest(node.id());
+            // Pin under the read lock so a concurrent delete cannot reclaim them before they are read.
             store.chunks().pin(refs);
             return new OpenedFile(node.entry(), refs);
         });
@@ -191,17 +192,7 @@ public final class ShareNamespace {
 
     /** The bytes of a file from {@code offset}, {@code length} of them ({@code -1}: to the end). */
     public InputStream read(SharePath path, long offset, long length) {
-        List<ChunkRef> chunks = store.read((db, applier) -> {
-            Node node = applier.resolve(applier.rootOf(name), path.names()).orElseThrow(() -> notFound(path));
-            if (node.directory()) {
-                throw new ShareException(ShareException.Kind.IS_A_DIRECTORY, "'" + path + "' is a directory");
-            }
-            List<ChunkRef> refs = db.manifest(node.id());
-            // Pin under the read lock so a concurrent delete cannot reclaim them before we read.
-            store.chunks().pin(refs);
-            return refs;
-        });
-        return new ManifestInputStream(store.chunks(), chunks, offset, length, () -> store.release(chunks));
+        return open(path).stream(offset, length);
     }
 
     /** Deletes a file, or a directory with everything under it. */

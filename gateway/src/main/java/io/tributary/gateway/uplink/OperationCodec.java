@@ -31,12 +31,11 @@ final class OperationCodec {
     private OperationCodec() {
     }
 
-    /** The wire form of a local change journaled at {@code position}, with whole manifests. */
-    static Operation toWire(long position, Change change, long fallbackMillis) {
-        return toWire(position, change, fallbackMillis, false);
-    }
-
-    /** @param asEdit send a file version's manifest as an edit of its base's if it has one */
+    /**
+     * The wire form of a local change journaled at {@code position}.
+     *
+     * @param asEdit send a file version's manifest as an edit of its base's if it has one
+     */
     static Operation toWire(long position, Change change, long fallbackMillis, boolean asEdit) {
         Operation.Builder op = Operation.newBuilder().setPosition(position).setShare(change.share())
                 .setModifiedMillis(fallbackMillis);
