@@ -3,21 +3,16 @@ package io.tributary.gateway.chunk;
 import io.tributary.proto.ChunkId;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * Sealed chunk payloads in append-only segment files on the SSD tier. A record is a small header
@@ -27,8 +22,8 @@ import java.util.concurrent.Future;
  * is deleted, after {@link ChunkStore} copied its live records elsewhere.
  *
  * <p>Payloads never pass through a database log: written once here, then synced in groups.
- * The channels are asynchronous ones because an interrupted thread closes an ordinary
- * {@code FileChannel} for every other user; request threads are interrupted when clients go.
+ * Each write and read runs on the caller's thread ({@link SegmentFile}): handing them to an I/O
+ * thread pool cost a thread wake-up per chunk, most of a small file's time on a busy machine.
  */
 final class SegmentStore implements AutoCloseable {
     static final long MAX_SEGMENT_BYTES = 256L << 20;
@@ -37,12 +32,12 @@ final class SegmentStore implements AutoCloseable {
 
     private final Path dir;
     private final long maxSegmentBytes;
-    private final Map<Integer, AsynchronousFileChannel> channels = new ConcurrentHashMap<>();
+    private final Map<Integer, SegmentFile> channels = new ConcurrentHashMap<>();
     private final Object appendLock = new Object();
     private int current;
     private long currentSize;
     /** Segments written since the last sync. Guarded by appendLock. */
-    private final List<AsynchronousFileChannel> dirty = new ArrayList<>();
+    private final List<SegmentFile> dirty = new ArrayList<>();
     /** Appends per segment whose location is not yet recorded. Guarded by appendLock. */
     private final Map<Integer, Integer> unsettled = new java.util.HashMap<>();
 
@@ -81,8 +76,7 @@ final class SegmentStore implements AutoCloseable {
     }
 
     private void roll(int segment) throws IOException {
-        AsynchronousFileChannel channel = AsynchronousFileChannel.open(file(segment), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, StandardOpenOption.READ);
+        SegmentFile channel = SegmentFile.create(file(segment));
         channels.put(segment, channel);
         current = segment;
         currentSize = 0;
@@ -98,7 +92,7 @@ final class SegmentStore implements AutoCloseable {
         record.position(HEADER).put(sealed).flip();
         int segment;
         long offset;
-        AsynchronousFileChannel channel;
+        SegmentFile channel;
         synchronized (appendLock) {
             if (currentSize > 0 && currentSize + record.remaining() > maxSegmentBytes) {
                 roll(current + 1);
@@ -112,23 +106,20 @@ final class SegmentStore implements AutoCloseable {
                 dirty.add(channel);
             }
         }
-        long pos = offset;
-        while (record.hasRemaining()) {
-            pos += await(channel.write(record, pos));
-        }
+        channel.writeFully(record, offset);
         return new ChunkLocation(segment, offset, sealed.length);
     }
 
     /** Forces every segment written since the last call to the device. */
     void sync() throws IOException {
-        List<AsynchronousFileChannel> toForce;
+        List<SegmentFile> toForce;
         synchronized (appendLock) {
             toForce = new ArrayList<>(dirty);
             dirty.clear();
         }
-        for (AsynchronousFileChannel channel : toForce) {
+        for (SegmentFile channel : toForce) {
             try {
-                channel.force(false);
+                channel.force();
             } catch (ClosedChannelException e) {
                 // Deleted after compaction; nothing of it is needed any more.
             }
@@ -141,15 +132,10 @@ final class SegmentStore implements AutoCloseable {
      * @throws ClosedChannelException if the segment was deleted meanwhile; look the chunk up again
      */
     byte[] read(ChunkId id, ChunkLocation location) throws IOException {
-        AsynchronousFileChannel channel = channel(location.segment());
+        SegmentFile channel = channel(location.segment());
         ByteBuffer buf = ByteBuffer.allocate(HEADER + location.length());
-        long pos = location.offset();
-        while (buf.hasRemaining()) {
-            int n = await(channel.read(buf, pos));
-            if (n < 0) {
-                throw new IOException("segment " + location.segment() + " ends before the record at " + location.offset());
-            }
-            pos += n;
+        if (!channel.readFully(buf, location.offset())) {
+            throw new IOException("segment " + location.segment() + " ends before the record at " + location.offset());
         }
         buf.flip();
         if (buf.getInt() != MAGIC || buf.getInt() != location.length() || !ChunkId.of(buf.array(), 8).equals(id)) {
@@ -160,37 +146,14 @@ final class SegmentStore implements AutoCloseable {
         return sealed;
     }
 
-    private static int await(Future<Integer> io) throws IOException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return io.get();
-                } catch (InterruptedException e) {
-                    // The I/O goes on regardless; finish it so the record is whole, then report.
-                    interrupted = true;
-                }
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io2) {
-                throw io2;
-            }
-            throw new IOException(e.getCause());
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private AsynchronousFileChannel channel(int segment) throws IOException {
-        AsynchronousFileChannel channel = channels.get(segment);
+    private SegmentFile channel(int segment) throws IOException {
+        SegmentFile channel = channels.get(segment);
         if (channel != null) {
             return channel;
         }
         try {
-            AsynchronousFileChannel opened = AsynchronousFileChannel.open(file(segment), StandardOpenOption.READ);
-            AsynchronousFileChannel raced = channels.putIfAbsent(segment, opened);
+            SegmentFile opened = SegmentFile.open(file(segment));
+            SegmentFile raced = channels.putIfAbsent(segment, opened);
             if (raced != null) {
                 opened.close();
                 return raced;
@@ -231,7 +194,7 @@ final class SegmentStore implements AutoCloseable {
         if (!finished(segment)) {
             throw new IllegalArgumentException("segment " + segment + " is still being written");
         }
-        AsynchronousFileChannel channel = channels.remove(segment);
+        SegmentFile channel = channels.remove(segment);
         if (channel != null) {
             channel.close();
         }
@@ -241,8 +204,8 @@ final class SegmentStore implements AutoCloseable {
     @Override
     public void close() throws IOException {
         synchronized (appendLock) {
-            for (AsynchronousFileChannel channel : channels.values()) {
-                channel.force(false);
+            for (SegmentFile channel : channels.values()) {
+                channel.force();
                 channel.close();
             }
             channels.clear();

@@ -1,0 +1,116 @@
+package io.tributary.gateway.chunk;
+
+import io.tributary.proto.ChunkId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class SegmentStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void interruptedWritersAndReadersLeaveEveryRecordWholeForEveryoneElse() throws Exception {
+        Map<ChunkLocation, byte[]> written = new ConcurrentHashMap<>();
+        Map<ChunkLocation, ChunkId> ids = new ConcurrentHashMap<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger interruptsSeen = new AtomicInteger();
+        try (SegmentStore segments = SegmentStore.open(dir, 1 << 20)) {
+            List<Thread> writers = new ArrayList<>();
+            CountDownLatch started = new CountDownLatch(4);
+            for (int w = 0; w < 4; w++) {
+                int seed = w;
+                writers.add(Thread.ofPlatform().start(() -> {
+                    Random random = new Random(seed);
+                    started.countDown();
+                    try {
+                        for (int i = 0; i < 400; i++) {
+                            byte[] sealed = new byte[100 + random.nextInt(8000)];
+                            random.nextBytes(sealed);
+                            byte[] idBytes = new byte[ChunkId.LENGTH];
+                            random.nextBytes(idBytes);
+                            ChunkId id = ChunkId.of(idBytes);
+                            ChunkLocation loc = segments.append(id, sealed);
+                            segments.settled(loc);
+                            written.put(loc, sealed);
+                            ids.put(loc, id);
+                            // Read back a record of any writer, interrupted or not.
+                            ChunkLocation any = written.keySet().iterator().next();
+                            assertArrayEquals(written.get(any), segments.read(ids.get(any), any));
+                            if (Thread.interrupted()) {
+                                interruptsSeen.incrementAndGet();
+                            }
+                        }
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                }));
+            }
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            // Interrupt the writers over and over while they write: each interrupt closes a plain
+            // FileChannel under everyone's feet.
+            AtomicBoolean done = new AtomicBoolean();
+            Thread interrupter = Thread.ofPlatform().start(() -> {
+                Random random = new Random(99);
+                while (!done.get()) {
+                    writers.get(random.nextInt(writers.size())).interrupt();
+                    Thread.onSpinWait();
+                }
+            });
+            for (Thread t : writers) {
+                t.join(TimeUnit.SECONDS.toMillis(60));
+            }
+            done.set(true);
+            interrupter.join();
+            assertNull(failure.get(), () -> "a writer failed: " + failure.get());
+            assertTrue(interruptsSeen.get() > 0, "the writers were interrupted and kept their interrupt status");
+            segments.sync();
+            assertEquals(1600, written.size());
+            for (Map.Entry<ChunkLocation, byte[]> e : written.entrySet()) {
+                assertArrayEquals(e.getValue(), segments.read(ids.get(e.getKey()), e.getKey()));
+            }
+        }
+        // And after a restart, from the files alone.
+        try (SegmentStore reopened = SegmentStore.open(dir, 1 << 20)) {
+            for (Map.Entry<ChunkLocation, byte[]> e : written.entrySet()) {
+                assertArrayEquals(e.getValue(), reopened.read(ids.get(e.getKey()), e.getKey()));
+            }
+        }
+    }
+
+    @Test
+    void aDeletedSegmentTellsItsReadersSo() throws Exception {
+        try (SegmentStore segments = SegmentStore.open(dir, 64 << 10)) {
+            ChunkId id = ChunkId.of(new byte[ChunkId.LENGTH]);
+            ChunkLocation first = segments.append(id, new byte[40 << 10]);
+            segments.settled(first);
+            ChunkLocation second = segments.append(id, new byte[40 << 10]);
+            segments.settled(second);
+            assertTrue(second.segment() > first.segment(), "the first segment rolled over");
+            segments.read(id, first);
+            segments.delete(first.segment());
+            assertThrows(ClosedChannelException.class, () -> segments.read(id, first));
+            assertEquals(40 << 10, segments.read(id, second).length);
+        }
+    }
+}
