@@ -19,7 +19,7 @@ import java.nio.file.StandardOpenOption;
  */
 final class SegmentFile implements AutoCloseable {
     /** An interrupt storm cannot keep a caller looping. */
-    private static final int ATTEMPTS = 4;
+    private static final int ATTEMPTS = 16;
 
     private static final OpenOption[] READ_WRITE = {StandardOpenOption.READ, StandardOpenOption.WRITE};
     private static final OpenOption[] READ_ONLY = {StandardOpenOption.READ};

@@ -67,14 +67,14 @@ class SegmentStoreTest {
                 }));
             }
             assertTrue(started.await(30, TimeUnit.SECONDS));
-            // Interrupt the writers over and over while they write: each interrupt closes a plain
-            // FileChannel under everyone's feet.
+            // Interrupt the writers thousands of times a second while they write: each interrupt
+            // closes a plain FileChannel under everyone's feet.
             AtomicBoolean done = new AtomicBoolean();
             Thread interrupter = Thread.ofPlatform().start(() -> {
                 Random random = new Random(99);
                 while (!done.get()) {
                     writers.get(random.nextInt(writers.size())).interrupt();
-                    Thread.onSpinWait();
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
                 }
             });
             for (Thread t : writers) {
