@@ -2,6 +2,7 @@ package io.tributary.gateway.lanapi;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.tributary.gateway.observe.GatewayMetrics;
@@ -228,7 +229,12 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
      * nothing a lock covers, as the lock's owner expects.
      */
     static void unlocked(ShareNamespace share, SharePath path, boolean recursive) {
-        share.locks().checkWritable(path, java.util.Set.of(), CallerCredentials.USER.get(), recursive);
+        unlocked(share, path, recursive, CallerCredentials.USER.get());
+    }
+
+    /** As {@link #unlocked(ShareNamespace, SharePath, boolean)}, for work done outside the call's context. */
+    static void unlocked(ShareNamespace share, SharePath path, boolean recursive, String user) {
+        share.locks().checkWritable(path, java.util.Set.of(), user, recursive);
     }
 
     ShareNamespace share(String name) {
@@ -261,12 +267,12 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
         out.onCompleted();
     }
 
-    static RuntimeException status(RuntimeException e) {
+    static StatusRuntimeException status(RuntimeException e) {
         if (e instanceof ShareException se) {
             return ShareStatus.of(se);
         }
-        if (e instanceof io.grpc.StatusRuntimeException) {
-            return e;
+        if (e instanceof StatusRuntimeException s) {
+            return s;
         }
         if (e instanceof UncheckedIOException io) {
             return Status.UNAVAILABLE.withDescription(io.getCause().getMessage()).asRuntimeException();

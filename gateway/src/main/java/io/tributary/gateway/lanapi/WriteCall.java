@@ -2,21 +2,22 @@ package io.tributary.gateway.lanapi;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.tributary.gateway.chunk.CacheFullException;
 import io.tributary.gateway.chunk.ChunkHasher;
 import io.tributary.gateway.chunk.ChunkStore;
 import io.tributary.gateway.journal.ChunkRef;
 import io.tributary.gateway.observe.GatewayMetrics;
-import io.tributary.gateway.share.ShareException;
 import io.tributary.gateway.share.ShareNamespace;
 import io.tributary.gateway.share.SharePath;
-import io.tributary.gateway.share.WriteResult;
 import io.tributary.proto.ChunkId;
 import io.tributary.proto.v1.ChunkData;
 import io.tributary.proto.v1.ChunkDigest;
+import io.tributary.proto.v1.FileEntry;
 import io.tributary.proto.v1.Missing;
 import io.tributary.proto.v1.WriteBegin;
+import io.tributary.proto.v1.WriteFailed;
 import io.tributary.proto.v1.WriteRequest;
 import io.tributary.proto.v1.WriteResponse;
 
@@ -26,18 +27,26 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * One Write call: the client names its chunks by SHA-256, the gateway answers with those it
- * lacks, stores each as it arrives (after checking it against its digest), and commits the file
- * once all are here. gRPC delivers one message at a time, so nothing here is concurrent.
+ * One Write call, carrying one file or many. Per file the client names its chunks by SHA-256,
+ * the gateway answers with those it lacks, stores each as it arrives (checked against its
+ * digest), and once the file is committed and complete hands it to the committer. The committer
+ * writes every file that is ready with one wait for the disk and answers them, while this call
+ * goes on taking the next files' chunks. gRPC delivers one request at a time; what the committer
+ * shares with the request side is guarded by this object's monitor, and {@link #out} by its own.
  */
 final class WriteCall implements StreamObserver<WriteRequest> {
     static final int MAX_CHUNKS = 1 << 20;
     static final int MAX_CHUNK_BYTES = 1 << 20;
+    /** Files begun and not yet answered, per call: bounds what a client can make the gateway hold. */
+    static final int MAX_OPEN_FILES = 1024;
 
     private final FileServiceEndpoint files;
     private final ChunkStore chunks;
@@ -46,19 +55,23 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     private final StreamObserver<WriteResponse> out;
     private final ChunkHasher hasher;
     private final MessageDigest sha256;
-
-    private WriteBegin begin;
-    private ShareNamespace share;
-    private SharePath path;
-    private List<ChunkRef> manifest;
-    /** Missing digests (as ByteString) to the id and length they must have. */
-    private final Map<ByteString, ChunkRef> missing = new LinkedHashMap<>();
-    /** Chunks this call holds a pin on: present ones, then the ones it stored. */
-    private final List<ChunkRef> pinned = new ArrayList<>();
-    private final List<ChunkRef> stored = new ArrayList<>();
-    private boolean done;
-
     private final long maxFileBytes;
+    /** The caller, for lock checks made by the committer, which runs outside the call's context. */
+    private final String user = CallerCredentials.USER.get();
+
+    /** Files begun and not yet handed to the committer, by tag. */
+    private final Map<Integer, OpenFile> open = new HashMap<>();
+    /** Digests asked for and not yet here, to the files waiting for them. */
+    private final Map<ByteString, Awaited> awaited = new HashMap<>();
+    /** Every digest this call asked for: a late or second copy of one is dropped, not an error. */
+    private final Set<ByteString> asked = new HashSet<>();
+
+    // Guarded by this: the committer's queue and the call's end.
+    private final List<OpenFile> ready = new ArrayList<>();
+    private boolean committing;
+    private int unanswered;
+    private boolean halfClosed;
+    private boolean ended;
 
     WriteCall(FileServiceEndpoint files, ChunkStore chunks, ParkedChunks parked, GatewayMetrics metrics, long maxFileBytes,
               StreamObserver<WriteResponse> out) {
@@ -76,53 +89,117 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         }
     }
 
+    /** A file of this call from its WriteBegin until it is answered. */
+    private static final class OpenFile {
+        final int tag;
+        final ShareNamespace share;
+        final SharePath path;
+        final WriteBegin begin;
+        final List<ChunkRef> manifest;
+        /** One pin per distinct chunk held so far: those present at begin, then those that arrived. */
+        final List<ChunkRef> pins = new ArrayList<>();
+        /** The pins of chunks this file stored itself: kept a while if the file never commits. */
+        final List<ChunkRef> stored = new ArrayList<>();
+        final Set<ByteString> outstanding = new LinkedHashSet<>();
+        boolean commitAsked;
+
+        OpenFile(int tag, ShareNamespace share, SharePath path, WriteBegin begin, List<ChunkRef> manifest) {
+            this.tag = tag;
+            this.share = share;
+            this.path = path;
+            this.begin = begin;
+            this.manifest = manifest;
+        }
+    }
+
+    /** A chunk asked for: the id and length it must have, and the files that lack it. */
+    private record Awaited(ChunkRef ref, List<OpenFile> files) {
+    }
+
     @Override
     public void onNext(WriteRequest request) {
-        if (done) {
+        if (isEnded()) {
             return;
         }
         try {
             switch (request.getKindCase()) {
-                case BEGIN -> begin(request.getBegin());
+                case BEGIN -> begin(request.getTag(), request.getBegin());
                 case CHUNK -> chunk(request.getChunk());
-                case COMMIT -> commit();
+                case COMMIT -> commit(request.getTag());
                 case KIND_NOT_SET -> throw invalid("a WriteRequest without a kind");
             }
-        } catch (ShareException e) {
-            fail(ShareStatus.of(e));
+        } catch (StatusRuntimeException e) {
+            failCall(e);
         } catch (CacheFullException e) {
-            fail(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+            failCall(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
         } catch (IOException e) {
-            fail(Status.UNAVAILABLE.withDescription("cannot store a chunk: " + e.getMessage()).asRuntimeException());
+            failCall(Status.UNAVAILABLE.withDescription("cannot store a chunk: " + e.getMessage()).asRuntimeException());
         } catch (RuntimeException e) {
-            fail(FileServiceEndpoint.status(e));
+            failCall(FileServiceEndpoint.status(e));
         }
     }
 
-    private void begin(WriteBegin b) throws IOException {
-        if (begin != null) {
-            throw invalid("WriteBegin comes once, first");
+    private void begin(int tag, WriteBegin b) throws IOException {
+        if (open.containsKey(tag)) {
+            throw invalid("tag " + tag + " names a file of this call that is not answered yet");
         }
-        share = files.share(b.getShare());
-        path = FileServiceEndpoint.path(b.getPath());
+        synchronized (this) {
+            if (unanswered >= MAX_OPEN_FILES) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("at most " + MAX_OPEN_FILES
+                        + " files of one call may wait for an answer; wait for some").asRuntimeException();
+            }
+            unanswered++;
+        }
+        OpenFile file;
+        try {
+            file = opened(tag, b);
+        } catch (RuntimeException e) {
+            answer(tag, failure(FileServiceEndpoint.status(e)));
+            return;
+        }
+        open.put(tag, file);
+        Map<ChunkId, Boolean> seen = new HashMap<>();
+        Missing.Builder lacking = Missing.newBuilder();
+        for (int i = 0; i < file.manifest.size(); i++) {
+            ChunkRef ref = file.manifest.get(i);
+            if (seen.putIfAbsent(ref.id(), Boolean.TRUE) != null) {
+                continue;
+            }
+            ByteString digest = b.getChunks(i).getSha256();
+            Awaited wait = awaited.get(digest);
+            if (wait != null) {
+                // Asked of another file of this call already: when it comes, it serves both.
+                wait.files().add(file);
+                file.outstanding.add(digest);
+                lacking.addSha256(digest);
+            } else if (chunks.pinIfKnown(ref.id())) {
+                file.pins.add(ref);
+                metrics.lanBytesDeduplicated.inc(ref.length());
+            } else {
+                awaited.put(digest, new Awaited(ref, new ArrayList<>(List.of(file))));
+                asked.add(digest);
+                file.outstanding.add(digest);
+                lacking.addSha256(digest);
+            }
+        }
+        send(WriteResponse.newBuilder().setTag(tag).setMissing(lacking).build());
+    }
+
+    /** The file a WriteBegin describes, checked; throws if it cannot be written. */
+    private OpenFile opened(int tag, WriteBegin b) {
+        ShareNamespace share = files.share(b.getShare());
+        SharePath path = FileServiceEndpoint.path(b.getPath());
         if (path.isRoot()) {
             throw invalid("a file needs a name");
         }
-        FileServiceEndpoint.unlocked(share, path, false);
+        // Refused before any chunk crosses.
+        ShareNamespace.checkNewName(path);
+        FileServiceEndpoint.unlocked(share, path, false, user);
         if (b.getChunksCount() > MAX_CHUNKS) {
             throw Status.RESOURCE_EXHAUSTED.withDescription("a file has at most " + MAX_CHUNKS + " chunks").asRuntimeException();
         }
         long total = 0;
-        for (ChunkDigest c : b.getChunksList()) {
-            total += Math.max(0, c.getLength());
-        }
-        if (total > maxFileBytes) {
-            throw Status.RESOURCE_EXHAUSTED.withDescription("a file is at most " + maxFileBytes + " bytes here, this one "
-                    + total).asRuntimeException();
-        }
-        manifest = new ArrayList<>(b.getChunksCount());
-        Map<ChunkId, Boolean> seen = new HashMap<>();
-        Missing.Builder lacking = Missing.newBuilder();
+        List<ChunkRef> manifest = new ArrayList<>(b.getChunksCount());
         for (ChunkDigest c : b.getChunksList()) {
             if (c.getSha256().size() != ChunkHasher.DIGEST_LENGTH) {
                 throw invalid("a chunk digest is a " + ChunkHasher.DIGEST_LENGTH + "-byte SHA-256, got " + c.getSha256().size() + " bytes");
@@ -130,95 +207,285 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             if (c.getLength() < 1 || c.getLength() > MAX_CHUNK_BYTES) {
                 throw invalid("a chunk is 1 to " + MAX_CHUNK_BYTES + " bytes, got " + c.getLength());
             }
-            ChunkRef ref = new ChunkRef(hasher.idOf(c.getSha256().toByteArray()), c.getLength());
-            manifest.add(ref);
-            if (seen.putIfAbsent(ref.id(), Boolean.TRUE) == null) {
-                if (chunks.pinIfKnown(ref.id())) {
-                    pinned.add(ref);
-                    metrics.lanBytesDeduplicated.inc(ref.length());
-                } else {
-                    missing.put(c.getSha256(), ref);
-                    lacking.addSha256(c.getSha256());
-                }
-            }
+            total += c.getLength();
+            manifest.add(new ChunkRef(hasher.idOf(c.getSha256().toByteArray()), c.getLength()));
         }
-        begin = b;
-        out.onNext(WriteResponse.newBuilder().setMissing(lacking).build());
+        if (total > maxFileBytes) {
+            throw Status.RESOURCE_EXHAUSTED.withDescription("a file is at most " + maxFileBytes + " bytes here, this one "
+                    + total).asRuntimeException();
+        }
+        return new OpenFile(tag, share, path, b, manifest);
     }
 
     private void chunk(ChunkData c) throws IOException {
-        if (begin == null) {
-            throw invalid("WriteBegin comes first");
+        ByteString digest = c.getSha256();
+        Awaited wait = awaited.get(digest);
+        if (wait == null) {
+            if (asked.contains(digest)) {
+                return;   // sent for two files at once, or for one that failed meanwhile
+            }
+            throw invalid("a chunk the gateway did not ask for");
         }
-        ChunkRef ref = missing.get(c.getSha256());
-        if (ref == null) {
-            throw invalid("a chunk the gateway did not ask for (or sent twice)");
-        }
+        awaited.remove(digest);
+        ChunkRef ref = wait.ref();
         byte[] data = c.getData().toByteArray();
-        if (data.length != ref.length()) {
-            throw invalid("chunk of " + data.length + " bytes where WriteBegin said " + ref.length());
-        }
-        if (!MessageDigest.isEqual(sha256.digest(data), c.getSha256().toByteArray())) {
-            throw invalid("a chunk's bytes do not match its SHA-256");
+        String wrong = data.length != ref.length() ? "a chunk of " + data.length + " bytes where WriteBegin said " + ref.length()
+                : !MessageDigest.isEqual(sha256.digest(data), digest.toByteArray()) ? "a chunk's bytes do not match its SHA-256"
+                : null;
+        if (wrong != null) {
+            // Most likely the file changed while the client read it: those files fail, the call goes on.
+            for (OpenFile f : wait.files()) {
+                failFile(f, Status.INVALID_ARGUMENT.withDescription(wrong).asRuntimeException());
+            }
+            return;
         }
         metrics.lanBytesIn.inc(data.length);
-        ChunkRef kept = chunks.storeCut(ref.id(), data);
-        stored.add(kept);
-        missing.remove(c.getSha256());
+        boolean first = true;
+        for (OpenFile f : wait.files()) {
+            if (first) {
+                ChunkRef kept = chunks.storeCut(ref.id(), data);
+                f.pins.add(kept);
+                f.stored.add(kept);
+                first = false;
+            } else if (chunks.pinIfKnown(ref.id())) {
+                f.pins.add(ref);
+            } else {
+                failFile(f, Status.UNAVAILABLE.withDescription("a chunk was lost while the file was written").asRuntimeException());
+                continue;
+            }
+            f.outstanding.remove(digest);
+            if (f.commitAsked && f.outstanding.isEmpty()) {
+                toCommitter(f);
+            }
+        }
     }
 
-    private void commit() {
-        if (begin == null) {
-            throw invalid("WriteBegin comes first");
+    private void commit(int tag) {
+        OpenFile f = open.get(tag);
+        if (f == null || f.commitAsked) {
+            return;   // answered already (it failed), or asked twice: nothing to do
         }
-        if (!missing.isEmpty()) {
-            throw Status.FAILED_PRECONDITION.withDescription(missing.size() + " chunk(s) the gateway asked for never came")
-                    .asRuntimeException();
+        f.commitAsked = true;
+        if (f.outstanding.isEmpty()) {
+            toCommitter(f);
         }
-        FileServiceEndpoint.unlocked(share, path, false);
-        chunks.syncPayloads();
-        List<ChunkRef> pins = new ArrayList<>(pinned);
-        pins.addAll(stored);
-        pinned.clear();
-        stored.clear();
-        Instant modified = begin.getModifiedMillis() > 0 ? Instant.ofEpochMilli(begin.getModifiedMillis()) : null;
-        // From here the namespace owns the pins, whether the commit succeeds or not.
-        WriteResult result = share.writeChunks(path, manifest, pins, modified, begin.hasIfEtag() ? begin.getIfEtag() : null);
-        done = true;
-        out.onNext(WriteResponse.newBuilder().setWritten(FileServiceEndpoint.entry(share, path, result.entry())).build());
-        out.onCompleted();
+        // Otherwise its last chunk is still under way, sent for another file of this call.
+    }
+
+    private void toCommitter(OpenFile f) {
+        open.remove(f.tag);
+        boolean start;
+        synchronized (this) {
+            ready.add(f);
+            start = !committing;
+            committing = true;
+        }
+        if (start) {
+            Thread.ofVirtual().name("lan-commit").start(this::commitReady);
+        }
+    }
+
+    /** The committer: writes whatever is ready, one disk wait per round, until nothing is. */
+    private void commitReady() {
+        while (true) {
+            List<OpenFile> batch;
+            synchronized (this) {
+                if (ready.isEmpty()) {
+                    committing = false;
+                    break;
+                }
+                batch = new ArrayList<>(ready);
+                ready.clear();
+            }
+            commitBatch(batch);
+        }
+        endIfDone();
+    }
+
+    private void commitBatch(List<OpenFile> batch) {
+        try {
+            // Payloads before the journal entry that names them, so a crash cannot keep the entry alone.
+            chunks.syncPayloads();
+        } catch (RuntimeException e) {
+            for (OpenFile f : batch) {
+                drop(f, FileServiceEndpoint.status(e));
+            }
+            return;
+        }
+        List<OpenFile> writable = new ArrayList<>(batch.size());
+        for (OpenFile f : batch) {
+            try {
+                // A WebDAV lock may have come since the file began.
+                FileServiceEndpoint.unlocked(f.share, f.path, false, user);
+                writable.add(f);
+            } catch (RuntimeException e) {
+                drop(f, FileServiceEndpoint.status(e));
+            }
+        }
+        Map<ShareNamespace, List<OpenFile>> byShare = new LinkedHashMap<>();
+        for (OpenFile f : writable) {
+            byShare.computeIfAbsent(f.share, s -> new ArrayList<>()).add(f);
+        }
+        for (Map.Entry<ShareNamespace, List<OpenFile>> group : byShare.entrySet()) {
+            List<ShareNamespace.ChunkWrite> writes = new ArrayList<>();
+            for (OpenFile f : group.getValue()) {
+                long millis = f.begin.getModifiedMillis();
+                writes.add(new ShareNamespace.ChunkWrite(f.path, f.manifest, List.copyOf(f.pins),
+                        millis > 0 ? Instant.ofEpochMilli(millis) : null, f.begin.hasIfEtag() ? f.begin.getIfEtag() : null));
+                // From here the namespace owns the pins, whether the write succeeds or not.
+                f.pins.clear();
+                f.stored.clear();
+            }
+            List<ShareNamespace.ChunkWritten> outcomes;
+            try {
+                outcomes = group.getKey().writeChunks(writes);
+            } catch (RuntimeException e) {
+                for (OpenFile f : group.getValue()) {
+                    answer(f.tag, failure(FileServiceEndpoint.status(e)));
+                }
+                continue;
+            }
+            for (int i = 0; i < outcomes.size(); i++) {
+                OpenFile f = group.getValue().get(i);
+                ShareNamespace.ChunkWritten o = outcomes.get(i);
+                if (o.refusal() == null) {
+                    FileEntry entry = FileServiceEndpoint.entry(f.share, f.path, o.result().entry());
+                    answer(f.tag, WriteResponse.newBuilder().setWritten(entry));
+                } else {
+                    answer(f.tag, failure(FileServiceEndpoint.status(o.refusal())));
+                }
+            }
+        }
+    }
+
+    /** Answers a file of the request side that will not be written. */
+    private void failFile(OpenFile f, StatusRuntimeException why) {
+        detach(f);
+        open.remove(f.tag);
+        drop(f, why);
+    }
+
+    /** Answers a file that will not be written; what it stored alone is kept a while for a retry. */
+    private void drop(OpenFile f, StatusRuntimeException why) {
+        release(f);
+        answer(f.tag, failure(why));
+    }
+
+    /** Takes a file off the chunks it waits for; request side only. */
+    private void detach(OpenFile f) {
+        for (ByteString digest : f.outstanding) {
+            Awaited wait = awaited.get(digest);
+            if (wait != null) {
+                wait.files().remove(f);
+                if (wait.files().isEmpty()) {
+                    awaited.remove(digest);
+                }
+            }
+        }
+        f.outstanding.clear();
+    }
+
+    private void release(OpenFile f) {
+        parked.park(f.stored);
+        List<ChunkRef> others = new ArrayList<>(f.pins);
+        others.removeAll(f.stored);
+        files.release(others);
+        f.pins.clear();
+        f.stored.clear();
+    }
+
+    private static WriteResponse.Builder failure(StatusRuntimeException e) {
+        Status s = e.getStatus();
+        return WriteResponse.newBuilder().setFailed(WriteFailed.newBuilder().setCode(s.getCode().value())
+                .setMessage(s.getDescription() == null ? s.getCode().name() : s.getDescription()));
+    }
+
+    private void answer(int tag, WriteResponse.Builder response) {
+        send(response.setTag(tag).build());
+        synchronized (this) {
+            unanswered--;
+        }
+    }
+
+    private void send(WriteResponse response) {
+        synchronized (out) {
+            if (isEnded()) {
+                return;
+            }
+            try {
+                out.onNext(response);
+            } catch (RuntimeException e) {
+                // The call is gone (cancelled by the client): nobody is left to tell.
+                synchronized (this) {
+                    ended = true;
+                }
+            }
+        }
     }
 
     @Override
     public void onError(Throwable t) {
         // The client broke off: keep what it sent for a resumed write, drop the rest.
-        abandon();
+        synchronized (this) {
+            ended = true;
+        }
+        abandonOpen();
     }
 
     @Override
     public void onCompleted() {
-        if (!done) {
-            fail(Status.FAILED_PRECONDITION.withDescription("the client ended the call before WriteCommit").asRuntimeException());
+        // Files never committed, or committed without their chunks, cannot be written now.
+        for (OpenFile f : List.copyOf(open.values())) {
+            failFile(f, Status.FAILED_PRECONDITION.withDescription(f.commitAsked
+                    ? f.outstanding.size() + " chunk(s) the gateway asked for never came"
+                    : "the call ended before this file's WriteCommit").asRuntimeException());
+        }
+        synchronized (this) {
+            halfClosed = true;
+        }
+        endIfDone();
+    }
+
+    /** Ends the call once the client is done sending and every file is answered. */
+    private void endIfDone() {
+        synchronized (out) {
+            synchronized (this) {
+                if (ended || !halfClosed || committing || unanswered > 0) {
+                    return;
+                }
+                ended = true;
+            }
+            out.onCompleted();
         }
     }
 
-    private void fail(RuntimeException status) {
-        if (done) {
-            return;
+    private void failCall(StatusRuntimeException status) {
+        synchronized (out) {
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+            }
+            abandonOpen();
+            out.onError(status);
         }
-        abandon();
-        out.onError(status);
     }
 
-    private void abandon() {
-        done = true;
-        parked.park(stored);
-        files.release(pinned);
-        stored.clear();
-        pinned.clear();
+    private void abandonOpen() {
+        for (OpenFile f : List.copyOf(open.values())) {
+            detach(f);
+            release(f);
+        }
+        open.clear();
+        awaited.clear();
     }
 
-    private static RuntimeException invalid(String message) {
+    private synchronized boolean isEnded() {
+        return ended;
+    }
+
+    private static StatusRuntimeException invalid(String message) {
         return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
     }
 }

@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -250,8 +251,41 @@ public final class NamespaceStore implements AutoCloseable {
      *                central sends again whatever a crash loses
      */
     private Committed commit(LongFunction<? extends Change> build, List<ChunkRef> pinned, boolean durable) {
-        Committed result;
-        List<ChunkId> zero;
+        Staged staged = stage(build, pinned);
+        settle(durable, staged.reclaim());
+        return staged.committed();
+    }
+
+    /** The outcome of one write of {@link #commitAll}: what it committed, or why it was refused. */
+    record Outcome(Committed committed, RuntimeException refusal) {
+    }
+
+    /**
+     * Several writes with one wait for the disk: each is applied in turn as {@link #commit} would,
+     * and each one refused leaves the others be; the journal is synced once, after the last. Every
+     * write's pins are released whatever happens. Returns once all accepted writes are durable.
+     */
+    List<Outcome> commitAll(List<LongFunction<Change>> builds, List<List<ChunkRef>> pinned) {
+        List<Outcome> out = new ArrayList<>(builds.size());
+        List<ChunkId> reclaim = new ArrayList<>();
+        for (int i = 0; i < builds.size(); i++) {
+            try {
+                Staged staged = stage(builds.get(i), pinned.get(i));
+                reclaim.addAll(staged.reclaim());
+                out.add(new Outcome(staged.committed(), null));
+            } catch (RuntimeException e) {
+                out.add(new Outcome(null, e));
+            }
+        }
+        settle(true, reclaim);
+        return out;
+    }
+
+    private record Staged(Committed committed, List<ChunkId> reclaim) {
+    }
+
+    /** Applies and journals one change, not yet waiting for the disk. */
+    private Staged stage(LongFunction<? extends Change> build, List<ChunkRef> pinned) {
         lock.writeLock().lock();
         try {
             try (WriteBatch batch = new WriteBatch()) {
@@ -266,9 +300,9 @@ public final class NamespaceStore implements AutoCloseable {
                     change = p.withBase(base, edit);
                 }
                 long index = journal.append(change);
-                zero = finish(index, batch, fx, change);
+                List<ChunkId> zero = finish(index, batch, fx, change);
                 db.write(batch);
-                result = new Committed(fx.target, fx.replaced);
+                return new Staged(new Committed(fx.target, fx.replaced), zero);
             } finally {
                 chunks.unpin(pinned);
             }
@@ -277,6 +311,10 @@ public final class NamespaceStore implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** Waits for the journal if asked, then reclaims chunks the staged changes dropped. */
+    private void settle(boolean durable, List<ChunkId> zero) {
         if (durable) {
             journal.sync();
         }
@@ -290,7 +328,6 @@ public final class NamespaceStore implements AutoCloseable {
                 lock.writeLock().unlock();
             }
         }
-        return result;
     }
 
     private void applyAt(long index, Change change) throws RocksDBException {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * One share's tree of directories and files. Every front-end (WebDAV, LAN gRPC) goes through
@@ -102,41 +103,53 @@ public final class ShareNamespace {
      * A new version of the file at {@code path} made of {@code chunks}, which are already in the
      * store: {@code pins} holds one pin on each distinct one (taken with
      * {@link io.tributary.gateway.chunk.ChunkStore#pinIfKnown} or
-     * {@link io.tributary.gateway.chunk.ChunkStore#storeCut}), and the commit releases them
-     * whatever happens. Returns once the journal entry is durable.
+     * {@link io.tributary.gateway.chunk.ChunkStore#storeCut}).
      *
-     * @param ifEtag null to write whatever is there, empty to write only if nothing is, else
-     *               write only if the entry's {@link Entry#etag()} is this one
+     * @param modified null for now
+     * @param ifEtag   null to write whatever is there, empty to write only if nothing is, else
+     *                 write only if the entry's {@link Entry#etag()} is this one
      */
-    public WriteResult writeChunks(SharePath path, List<ChunkRef> chunks, List<ChunkRef> pins, Instant modified,
-                                   String ifEtag) {
-        boolean handedOver = false;
-        try {
-            checkNewName(path);
-            long size = 0;
-            for (ChunkRef c : chunks) {
-                size += c.length();
-            }
-            long bytes = size;
-            long mtime = modified == null ? store.clock().millis() : modified.toEpochMilli();
-            handedOver = true;
-            NamespaceStore.Committed c = store.commit(id -> {
-                if (ifEtag != null) {
-                    String current = stat(path).map(Entry::etag).orElse("");
-                    if (!current.equals(ifEtag)) {
-                        throw new ShareException(ShareException.Kind.PRECONDITION_FAILED, "'" + path + "' is "
+    public record ChunkWrite(SharePath path, List<ChunkRef> chunks, List<ChunkRef> pins, Instant modified, String ifEtag) {
+    }
+
+    /** What became of one {@link ChunkWrite}: its result, or the refusal that left the path as it was. */
+    public record ChunkWritten(WriteResult result, RuntimeException refusal) {
+    }
+
+    /**
+     * Writes several files with one wait for the disk, in order; a refused one leaves the others
+     * be. Every write's pins are released whatever happens. Returns once the accepted ones are
+     * durable, with an outcome per write.
+     */
+    public List<ChunkWritten> writeChunks(List<ChunkWrite> writes) {
+        List<LongFunction<Change>> builds = new ArrayList<>(writes.size());
+        List<List<ChunkRef>> pins = new ArrayList<>(writes.size());
+        for (ChunkWrite w : writes) {
+            pins.add(w.pins());
+            builds.add(id -> {
+                checkNewName(w.path());
+                long size = 0;
+                for (ChunkRef c : w.chunks()) {
+                    size += c.length();
+                }
+                if (w.ifEtag() != null) {
+                    String current = stat(w.path()).map(Entry::etag).orElse("");
+                    if (!current.equals(w.ifEtag())) {
+                        throw new ShareException(ShareException.Kind.PRECONDITION_FAILED, "'" + w.path() + "' is "
                                 + (current.isEmpty() ? "absent" : "at " + current) + ", not "
-                                + (ifEtag.isEmpty() ? "absent" : "at " + ifEtag));
+                                + (w.ifEtag().isEmpty() ? "absent" : "at " + w.ifEtag()));
                     }
                 }
-                return new Change.PutFile(name, path.names(), id, mtime, bytes, chunks);
-            }, pins);
-            return new WriteResult(c.target().entry(), !c.replaced());
-        } finally {
-            if (!handedOver) {
-                store.release(pins);
-            }
+                long mtime = w.modified() == null ? store.clock().millis() : w.modified().toEpochMilli();
+                return new Change.PutFile(name, w.path().names(), id, mtime, size, w.chunks());
+            });
         }
+        List<ChunkWritten> out = new ArrayList<>(writes.size());
+        for (NamespaceStore.Outcome o : store.commitAll(builds, pins)) {
+            out.add(o.refusal() != null ? new ChunkWritten(null, o.refusal())
+                    : new ChunkWritten(new WriteResult(o.committed().target().entry(), !o.committed().replaced()), null));
+        }
+        return out;
     }
 
     /**
@@ -283,7 +296,8 @@ public final class ShareNamespace {
         }
     }
 
-    private static void checkNewName(SharePath path) {
+    /** Refuses a name no new entry may take (the root, Windows-reserved or malformed names). */
+    public static void checkNewName(SharePath path) {
         if (path.isRoot()) {
             throw new ShareException(ShareException.Kind.ALREADY_EXISTS, "the share root already exists");
         }

@@ -46,8 +46,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -58,6 +62,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -205,6 +210,90 @@ class LanApiIT {
     }
 
     @Test
+    void oneCallCarriesManyFilesAtOnceAndARefusalFailsOnlyItsOwnFile() throws Exception {
+        files.mkdir(path("/batch"));
+        int count = 300;
+        List<byte[]> contents = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            // Files 10 and 11 are the same: the gateway lacks the chunk for both, it crosses once.
+            int seed = i == 11 ? 10 : i;
+            contents.add(new PseudoRandomStream(seed, 3000 + seed % 7).readAllBytes());
+        }
+        long inBefore = gateway.metrics().count("tributary_client_lan_received_bytes");
+        CallRecorder answers = new CallRecorder();
+        StreamObserver<WriteRequest> call = async.write(answers);
+        // Every begin goes out before any answer is read: the call is pipelined.
+        for (int i = 0; i < count; i++) {
+            call.onNext(WriteRequest.newBuilder().setTag(i).setBegin(begin("/batch/f" + i + ".bin", List.of(contents.get(i)), null)).build());
+        }
+        call.onNext(WriteRequest.newBuilder().setTag(count).setBegin(begin("/batch/con", List.of(contents.get(0)), null)).build());
+        Map<Integer, WriteResponse> first = new HashMap<>();
+        for (int i = 0; i <= count; i++) {
+            WriteResponse r = answers.next();
+            assertNull(first.put(r.getTag(), r), "one first answer per file");
+        }
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), first.get(count).getFailed().getCode(), "a Windows-reserved name");
+        assertEquals(first.get(10).getMissing().getSha256List(), first.get(11).getMissing().getSha256List(), "asked of both");
+        Set<ByteString> sent = new HashSet<>();
+        long sentBytes = 0;
+        for (int i = 0; i < count; i++) {
+            for (ByteString digest : first.get(i).getMissing().getSha256List()) {
+                if (sent.add(digest)) {
+                    call.onNext(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder().setSha256(digest)
+                            .setData(ByteString.copyFrom(contents.get(i)))).build());
+                    sentBytes += contents.get(i).length;
+                }
+            }
+            call.onNext(WriteRequest.newBuilder().setTag(i).setCommit(WriteCommit.getDefaultInstance()).build());
+        }
+        call.onCompleted();
+        Set<Integer> written = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            WriteResponse r = answers.next();
+            assertTrue(r.hasWritten(), r.toString());
+            assertEquals("/batch/f" + r.getTag() + ".bin", r.getWritten().getPath());
+            written.add(r.getTag());
+        }
+        assertEquals(count, written.size());
+        assertEquals(Status.OK, answers.ended(), "the call ends once every file is answered");
+        assertEquals(sentBytes, gateway.metrics().count("tributary_client_lan_received_bytes") - inBefore);
+        for (int i : List.of(0, 10, 11, count - 1)) {
+            assertArrayEquals(contents.get(i), read("/batch/f" + i + ".bin", 0, 0), "f" + i);
+        }
+        assertFalse(dav.stat("batch/con"));
+    }
+
+    @Test
+    void aCallThatBreaksTheProtocolEndsWithoutWritingItsFiles() throws Exception {
+        byte[] data = "protocol".getBytes(StandardCharsets.UTF_8);
+        CallRecorder unasked = new CallRecorder();
+        StreamObserver<WriteRequest> call = async.write(unasked);
+        call.onNext(WriteRequest.newBuilder().setTag(1).setBegin(begin("/unasked.txt", List.of(data), null)).build());
+        unasked.next();
+        call.onNext(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder().setSha256(sha256("other".getBytes(StandardCharsets.UTF_8)))
+                .setData(ByteString.copyFromUtf8("other"))).build());
+        call.onNext(WriteRequest.newBuilder().setTag(1).setCommit(WriteCommit.getDefaultInstance()).build());
+        assertEquals(Status.Code.INVALID_ARGUMENT, unasked.ended().getCode(), "a chunk the gateway did not ask for");
+
+        CallRecorder twice = new CallRecorder();
+        call = async.write(twice);
+        call.onNext(WriteRequest.newBuilder().setTag(5).setBegin(begin("/twice-a.txt", List.of(data), null)).build());
+        call.onNext(WriteRequest.newBuilder().setTag(5).setBegin(begin("/twice-b.txt", List.of(data), null)).build());
+        assertEquals(Status.Code.INVALID_ARGUMENT, twice.ended().getCode(), "a tag still in use");
+
+        CallRecorder flood = new CallRecorder();
+        call = async.write(flood);
+        for (int i = 0; i <= 1024; i++) {
+            call.onNext(WriteRequest.newBuilder().setTag(i).setBegin(WriteBegin.newBuilder().setShare(SHARE)
+                    .setPath("/flood-" + i)).build());
+        }
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, flood.ended().getCode(), "more unanswered files than a call may hold");
+        for (String name : List.of("unasked.txt", "twice-a.txt", "twice-b.txt", "flood-0", "flood-1024")) {
+            assertFalse(dav.stat(name), name + " was not written");
+        }
+    }
+
+    @Test
     void aConditionalWriteRefusesToOverwriteAnotherVersion() throws Exception {
         Written v1 = write("/guarded.txt", "one".getBytes(StandardCharsets.UTF_8), "");
         StatusRuntimeException exists = assertThrows(StatusRuntimeException.class,
@@ -342,7 +431,7 @@ class LanApiIT {
         CallRecorder answers = new CallRecorder();
         StreamObserver<WriteRequest> call = async.write(answers);
         call.onNext(WriteRequest.newBuilder().setBegin(begin(path, pieces, ifEtag)).build());
-        WriteResponse missing = answers.next();
+        WriteResponse missing = refusedOrAnswer(answers.next());
         long sent = 0;
         List<ByteString> wanted = missing.getMissing().getSha256List();
         for (byte[] piece : pieces) {
@@ -356,7 +445,15 @@ class LanApiIT {
         }
         call.onNext(WriteRequest.newBuilder().setCommit(WriteCommit.getDefaultInstance()).build());
         call.onCompleted();
-        return new Written(answers.next().getWritten(), sent);
+        return new Written(refusedOrAnswer(answers.next()).getWritten(), sent);
+    }
+
+    /** A file's WriteFailed as the exception a unary call would have thrown. */
+    private static WriteResponse refusedOrAnswer(WriteResponse r) {
+        if (r.hasFailed()) {
+            throw Status.fromCodeValue(r.getFailed().getCode()).withDescription(r.getFailed().getMessage()).asRuntimeException();
+        }
+        return r;
     }
 
     private WriteBegin begin(String path, List<byte[]> pieces, String ifEtag) throws Exception {
@@ -381,7 +478,7 @@ class LanApiIT {
         call.onNext(WriteRequest.newBuilder().setChunk(chunk).build());
         call.onNext(WriteRequest.newBuilder().setCommit(WriteCommit.getDefaultInstance()).build());
         call.onCompleted();
-        return answers.ended();
+        return answers.fileOutcome();
     }
 
     private Status rawBegin(WriteBegin.Builder begin) throws Exception {
@@ -389,7 +486,7 @@ class LanApiIT {
         StreamObserver<WriteRequest> call = async.write(answers);
         call.onNext(WriteRequest.newBuilder().setBegin(begin).build());
         call.onCompleted();
-        return answers.ended();
+        return answers.fileOutcome();
     }
 
     private List<byte[]> cut(byte[] content) {
@@ -505,6 +602,24 @@ class LanApiIT {
 
         Status ended() throws Exception {
             return ended.get(30, TimeUnit.SECONDS);
+        }
+
+        /** How the call's one file ended: OK when written, its WriteFailed, or how the whole call ended. */
+        Status fileOutcome() throws Exception {
+            while (true) {
+                WriteResponse r;
+                try {
+                    r = next();
+                } catch (StatusRuntimeException e) {
+                    return e.getStatus();
+                }
+                if (r.hasFailed()) {
+                    return Status.fromCodeValue(r.getFailed().getCode()).withDescription(r.getFailed().getMessage());
+                }
+                if (r.hasWritten()) {
+                    return Status.OK;
+                }
+            }
         }
     }
 }
