@@ -22,9 +22,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,16 +56,23 @@ final class Reconciler {
     private final Path root;
     private final ShareClient client;
     private final SyncState state;
-    /** A chunker keeps its buffer between calls: one per transfer thread. */
-    private final ThreadLocal<Chunker> chunkers;
+    /** A chunker keeps its buffer between calls; cutting is CPU-bound, so a few are enough. */
+    private final BlockingQueue<Chunker> chunkers;
     private final String host;
     private final Progress progress;
     private final Clock clock;
 
-    /** Files in flight at once: small files are bound by round trips, not bandwidth. */
+    /** Large files and downloads in flight at once, each a call of its own. */
     static final int PARALLEL_TRANSFERS = Integer.getInteger("tributary.sync.parallel", 16);
+    /** Uploads up to this size share one Write call, many in flight at once: they are bound by round trips. */
+    static final long SMALL_FILE = 1 << 20;
+    static final int SMALL_CALLS = Integer.getInteger("tributary.sync.calls", 4);
+    private static final int CHUNKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final Map<String, FileContent> contents = new ConcurrentHashMap<>();
+    /** The gateway takes one call's messages one at a time: a few calls keep its cores busy. */
+    private final WriteStream[] smallWrites = new WriteStream[SMALL_CALLS];
+    private int nextSmallWrites;
     private Set<String> remoteDirs;
     private Set<String> taken;
     private final AtomicInteger uploaded = new AtomicInteger();
@@ -77,7 +87,10 @@ final class Reconciler {
         this.root = root;
         this.client = client;
         this.state = state;
-        this.chunkers = ThreadLocal.withInitial(() -> new Chunker(sizes));
+        this.chunkers = new ArrayBlockingQueue<>(CHUNKERS);
+        for (int i = 0; i < CHUNKERS; i++) {
+            chunkers.add(new Chunker(sizes));
+        }
         this.host = host;
         this.progress = progress;
         this.clock = clock;
@@ -126,6 +139,7 @@ final class Reconciler {
             last.reversed().forEach(this::execute);
         } finally {
             progress.end();
+            state.flush();
         }
         return new Result(uploaded.get(), downloaded.get(), deleted.get(), conflicts.get(), failed.get(), bytesSent.get(),
                 bytesReceived.get());
@@ -140,17 +154,42 @@ final class Reconciler {
     }
 
     private void transferInParallel(List<Action> transfers) {
-        if (transfers.size() <= 1) {
-            transfers.forEach(this::execute);
-            return;
-        }
-        try (ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_TRANSFERS, r -> {
-            Thread t = new Thread(r, "sync-transfer");
-            t.setDaemon(true);
-            return t;
-        })) {
+        Semaphore bulk = new Semaphore(PARALLEL_TRANSFERS);
+        Semaphore small = new Semaphore(WriteStream.IN_FLIGHT);
+        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sync-transfer-", 0).factory())) {
             for (Action a : transfers) {
-                pool.execute(() -> execute(a));
+                Semaphore slot = a.kind() == Kind.UPLOAD && a.local().size() <= SMALL_FILE ? small : bulk;
+                slot.acquireUninterruptibly();
+                pool.execute(() -> {
+                    try {
+                        execute(a);
+                    } finally {
+                        slot.release();
+                    }
+                });
+            }
+        } finally {
+            closeSmallWrites();
+        }
+    }
+
+    /** One of the Write calls small uploads share, in turn; a new one where the last has ended. */
+    private synchronized WriteStream smallWrites() {
+        int i = nextSmallWrites++ % smallWrites.length;
+        if (smallWrites[i] == null || !smallWrites[i].usable()) {
+            if (smallWrites[i] != null) {
+                smallWrites[i].close();
+            }
+            smallWrites[i] = client.writes();
+        }
+        return smallWrites[i];
+    }
+
+    private synchronized void closeSmallWrites() {
+        for (int i = 0; i < smallWrites.length; i++) {
+            if (smallWrites[i] != null) {
+                smallWrites[i].close();
+                smallWrites[i] = null;
             }
         }
     }
@@ -210,7 +249,20 @@ final class Reconciler {
     private FileContent content(Local l) throws IOException {
         FileContent c = contents.get(l.path());
         if (c == null) {
-            c = FileContent.of(LocalTree.fileOf(root, l.path()), chunkers.get());
+            Chunker chunker = chunkers.poll();
+            if (chunker == null) {
+                try {
+                    chunker = chunkers.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+            try {
+                c = FileContent.of(LocalTree.fileOf(root, l.path()), chunker);
+            } finally {
+                chunkers.add(chunker);
+            }
             contents.put(l.path(), c);
         }
         return c;
@@ -267,8 +319,15 @@ final class Reconciler {
     private void upload(String from, String to, Local l, String ifEtag) throws IOException {
         FileContent content = content(l);
         mkdirsRemote(parentOf(to));
-        ShareClient.Uploaded up = client.upload(to, LocalTree.fileOf(root, from), content, chunkers.get(), ifEtag, l.mtimeMillis(),
-                progress::bytes);
+        Path file = LocalTree.fileOf(root, from);
+        ShareClient.Uploaded up;
+        if (l.size() <= SMALL_FILE) {
+            up = smallWrites().write(to, file, content, ifEtag, l.mtimeMillis(), progress::bytes);
+        } else {
+            try (WriteStream own = client.writes()) {
+                up = own.write(to, file, content, ifEtag, l.mtimeMillis(), progress::bytes);
+            }
+        }
         bytesSent.addAndGet(up.bytesSent());
         state.put(new Synced(to, false, l.size(), l.mtimeMillis(), l.inode(), content.hash(), up.entry().getEtag()));
         uploaded.incrementAndGet();

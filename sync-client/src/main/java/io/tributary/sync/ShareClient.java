@@ -176,50 +176,9 @@ final class ShareClient implements AutoCloseable {
         }
     }
 
-    /**
-     * Writes {@code file} (cut as {@code content} says) to {@code path}, sending only the chunks
-     * the gateway lacks; {@code sent} hears of each chunk sent. Returns the new entry.
-     *
-     * @param ifEtag null: unconditional; "": only if absent; else only over that version
-     */
-    Uploaded upload(String path, Path file, FileContent content, Chunker chunker, String ifEtag, long mtimeMillis,
-                    LongConsumer sent) throws IOException {
-        WriteCall call = new WriteCall();
-        StreamObserver<WriteRequest> requests = async.withDeadlineAfter(1, TimeUnit.HOURS).write(call);
-        WriteBegin.Builder begin = WriteBegin.newBuilder().setShare(share).setPath(path).addAllChunks(content.chunks())
-                .setModifiedMillis(mtimeMillis);
-        if (ifEtag != null) {
-            begin.setIfEtag(ifEtag);
-        }
-        call.send(WriteRequest.newBuilder().setBegin(begin).build());
-        Set<ByteString> missing = new HashSet<>(call.next().getMissing().getSha256List());
-        long[] bytes = {0};
-        if (!missing.isEmpty()) {
-            // Cutting is deterministic, so chunk i of this pass is chunk i of the first; the gateway
-            // checks every chunk against its digest, so a file changed meanwhile is refused, not stored.
-            int[] index = {0};
-            try (InputStream in = Files.newInputStream(file)) {
-                chunker.split(in, (buf, off, len) -> {
-                    if (index[0] >= content.chunks().size() || content.chunks().get(index[0]).getLength() != len) {
-                        throw new IOException(file + " changed while it was being sent; it is sent again on the next run");
-                    }
-                    ByteString digest = content.chunks().get(index[0]++).getSha256();
-                    if (missing.remove(digest)) {
-                        call.send(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder().setSha256(digest)
-                                .setData(ByteString.copyFrom(buf, off, len))).build());
-                        bytes[0] += len;
-                        sent.accept(len);
-                    }
-                });
-            }
-            if (!missing.isEmpty()) {
-                requests.onError(Status.CANCELLED.withDescription("file changed while sending").asRuntimeException());
-                throw new IOException(file + " changed while it was being sent; it is sent again on the next run");
-            }
-        }
-        call.send(WriteRequest.newBuilder().setCommit(WriteCommit.getDefaultInstance()).build());
-        requests.onCompleted();
-        return new Uploaded(call.next().getWritten(), bytes[0]);
+    /** A new Write call for files to go up together; close it when done. */
+    WriteStream writes() {
+        return new WriteStream(async, share);
     }
 
     record Uploaded(FileEntry entry, long bytesSent) {
@@ -258,93 +217,6 @@ final class ShareClient implements AutoCloseable {
             channel.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The client side of one Write: sends with flow control, hands over the gateway's answers. */
-    private static final class WriteCall implements ClientResponseObserver<WriteRequest, WriteResponse> {
-        private final LinkedBlockingQueue<WriteResponse> answers = new LinkedBlockingQueue<>();
-        private final CompletableFuture<Void> ended = new CompletableFuture<>();
-        private final Object ready = new Object();
-        private ClientCallStreamObserver<WriteRequest> requests;
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<WriteRequest> requests) {
-            this.requests = requests;
-            requests.setOnReadyHandler(() -> {
-                synchronized (ready) {
-                    ready.notifyAll();
-                }
-            });
-        }
-
-        void send(WriteRequest r) throws IOException {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            synchronized (ready) {
-                while (!requests.isReady()) {
-                    if (ended.isDone()) {
-                        failure();
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new IOException("the gateway took nothing for two minutes");
-                    }
-                    try {
-                        ready.wait(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException("interrupted");
-                    }
-                }
-            }
-            requests.onNext(r);
-        }
-
-        WriteResponse next() throws IOException {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                try {
-                    WriteResponse r = answers.poll(100, TimeUnit.MILLISECONDS);
-                    if (r != null) {
-                        return r;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted");
-                }
-                if (ended.isDone()) {
-                    failure();
-                    throw new IOException("the gateway ended the write without an answer");
-                }
-            }
-            throw new IOException("no answer from the gateway within 10 minutes");
-        }
-
-        private void failure() throws IOException {
-            try {
-                ended.get(0, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof StatusRuntimeException s) {
-                    throw s;
-                }
-                throw new IOException(e.getCause());
-            } catch (InterruptedException | TimeoutException e) {
-                throw new IOException(e);
-            }
-        }
-
-        @Override
-        public void onNext(WriteResponse r) {
-            answers.add(r);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            ended.completeExceptionally(t instanceof StatusRuntimeException ? t : Status.fromThrowable(t).asRuntimeException());
-        }
-
-        @Override
-        public void onCompleted() {
-            ended.complete(null);
         }
     }
 }

@@ -12,12 +12,18 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What both sides looked like after the last sync, in {@code FOLDER/.tributary/state.db}
  * (SQLite): per path its local size, modification time, inode and content hash, and the
  * gateway's etag. A path in it that is gone from one side was deleted there; one whose values
  * differ was changed there.
+ *
+ * <p>Records are written in batches, one transaction each: hundreds of transfer threads record
+ * at once, and one statement each under a lock cost more than the transfers. A record lost
+ * with its batch to a crash only makes the next run compare that path again.
  */
 final class SyncState implements AutoCloseable {
     static final String DIR = ".tributary";
@@ -26,7 +32,13 @@ final class SyncState implements AutoCloseable {
     record Synced(String path, boolean directory, long size, long mtimeMillis, long inode, String hash, String etag) {
     }
 
+    /** Records waiting for the next batch. */
+    static final int BATCH = 512;
+
     private final Connection db;
+    /** Synced records to write and paths (String) to forget, in the order they came. */
+    private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
 
     private SyncState(Connection db) {
         this.db = db;
@@ -52,6 +64,7 @@ final class SyncState implements AutoCloseable {
     }
 
     synchronized Map<String, Synced> all() throws IOException {
+        flush();
         Map<String, Synced> out = new TreeMap<>();
         try (Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT path, is_dir, size, mtime, inode, hash, etag FROM entries")) {
@@ -65,29 +78,57 @@ final class SyncState implements AutoCloseable {
         return out;
     }
 
-    synchronized void put(Synced s) throws IOException {
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO entries (path, is_dir, size, mtime, inode, hash, etag)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET is_dir = excluded.is_dir, size = excluded.size,"
-                + " mtime = excluded.mtime, inode = excluded.inode, hash = excluded.hash, etag = excluded.etag")) {
-            ps.setString(1, s.path());
-            ps.setInt(2, s.directory() ? 1 : 0);
-            ps.setLong(3, s.size());
-            ps.setLong(4, s.mtimeMillis());
-            ps.setLong(5, s.inode());
-            ps.setString(6, s.hash());
-            ps.setString(7, s.etag());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IOException("cannot record " + s.path() + " in the sync state: " + e.getMessage(), e);
+    void put(Synced s) throws IOException {
+        queue(s);
+    }
+
+    void remove(String path) throws IOException {
+        queue(path);
+    }
+
+    private void queue(Object record) throws IOException {
+        pending.add(record);
+        if (pendingCount.incrementAndGet() >= BATCH) {
+            flush();
         }
     }
 
-    synchronized void remove(String path) throws IOException {
-        try (PreparedStatement ps = db.prepareStatement("DELETE FROM entries WHERE path = ?")) {
-            ps.setString(1, path);
-            ps.executeUpdate();
+    /** Writes every record queued so far, in one transaction. */
+    synchronized void flush() throws IOException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = db.prepareStatement("INSERT INTO entries (path, is_dir, size, mtime, inode, hash, etag)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET is_dir = excluded.is_dir, size = excluded.size,"
+                + " mtime = excluded.mtime, inode = excluded.inode, hash = excluded.hash, etag = excluded.etag");
+             PreparedStatement delete = db.prepareStatement("DELETE FROM entries WHERE path = ?")) {
+            db.setAutoCommit(false);
+            try {
+                for (Object record; (record = pending.poll()) != null; ) {
+                    pendingCount.decrementAndGet();
+                    if (record instanceof Synced s) {
+                        upsert.setString(1, s.path());
+                        upsert.setInt(2, s.directory() ? 1 : 0);
+                        upsert.setLong(3, s.size());
+                        upsert.setLong(4, s.mtimeMillis());
+                        upsert.setLong(5, s.inode());
+                        upsert.setString(6, s.hash());
+                        upsert.setString(7, s.etag());
+                        upsert.executeUpdate();
+                    } else {
+                        delete.setString(1, (String) record);
+                        delete.executeUpdate();
+                    }
+                }
+                db.commit();
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
         } catch (SQLException e) {
-            throw new IOException("cannot forget " + path + " in the sync state: " + e.getMessage(), e);
+            throw new IOException("cannot record the sync state: " + e.getMessage(), e);
         }
     }
 
@@ -114,6 +155,11 @@ final class SyncState implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            flush();
+        } catch (IOException e) {
+            System.err.println("tributary sync: " + e.getMessage() + "; the next run compares those paths again");
+        }
         try {
             db.close();
         } catch (SQLException ignored) {

@@ -1,0 +1,297 @@
+package io.tributary.sync;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.tributary.proto.v1.ChunkData;
+import io.tributary.proto.v1.ChunkDigest;
+import io.tributary.proto.v1.FileServiceGrpc;
+import io.tributary.proto.v1.WriteBegin;
+import io.tributary.proto.v1.WriteCommit;
+import io.tributary.proto.v1.WriteRequest;
+import io.tributary.proto.v1.WriteResponse;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+
+/**
+ * One Write call carrying many files at once: each thread that writes a file sends its begin,
+ * waits for the gateway's answer, sends what is missing and its commit, and waits again, while
+ * other threads' files travel the same call. The gateway then commits the files that are ready
+ * together, so small files cost a few messages each instead of a call and two round trips.
+ * A chunk that several files of the call lack is sent once.
+ */
+final class WriteStream implements AutoCloseable {
+    /** Files in flight at once: well under what the gateway lets one call hold (1,024). */
+    static final int IN_FLIGHT = 512;
+    private static final long ANSWER_MINUTES = 10;
+
+    private final ClientCallStreamObserver<WriteRequest> requests;
+    private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+    /** Digests some file of this call is sending now (true once sent, false if that file gave up). */
+    private final Map<ByteString, CompletableFuture<Boolean>> sending = new ConcurrentHashMap<>();
+    private final AtomicInteger tags = new AtomicInteger();
+    private final Semaphore slots = new Semaphore(IN_FLIGHT);
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final Object ready = new Object();
+    private final String share;
+
+    private record Pending(CompletableFuture<WriteResponse> first, CompletableFuture<WriteResponse> last) {
+    }
+
+    WriteStream(FileServiceGrpc.FileServiceStub async, String share) {
+        this.share = share;
+        Responses responses = new Responses();
+        async.write(responses);
+        this.requests = responses.requests;
+    }
+
+    /** False once the call has ended, by failure or close: open another. */
+    boolean usable() {
+        return !ended.isDone();
+    }
+
+    /**
+     * Writes {@code file}, cut as {@code content} says, to {@code path}; returns once the gateway
+     * has it on disk. {@code sent} hears of each chunk sent.
+     *
+     * @param ifEtag null: unconditional; "": only if absent; else only over that version
+     * @throws StatusRuntimeException the gateway's refusal of this file, or the call's failure
+     */
+    ShareClient.Uploaded write(String path, Path file, FileContent content, String ifEtag, long mtimeMillis, LongConsumer sent)
+            throws IOException {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        int tag = tags.getAndIncrement();
+        Pending p = new Pending(new CompletableFuture<>(), new CompletableFuture<>());
+        pending.put(tag, p);
+        try {
+            WriteBegin.Builder begin = WriteBegin.newBuilder().setShare(share).setPath(path).addAllChunks(content.chunks())
+                    .setModifiedMillis(mtimeMillis);
+            if (ifEtag != null) {
+                begin.setIfEtag(ifEtag);
+            }
+            send(WriteRequest.newBuilder().setTag(tag).setBegin(begin).build());
+            WriteResponse first = await(p.first());
+            if (!first.hasMissing()) {
+                return new ShareClient.Uploaded(written(first), 0);
+            }
+            long bytes = sendMissing(file, content, first.getMissing().getSha256List(), sent);
+            send(WriteRequest.newBuilder().setTag(tag).setCommit(WriteCommit.getDefaultInstance()).build());
+            return new ShareClient.Uploaded(written(await(p.last())), bytes);
+        } finally {
+            pending.remove(tag);
+            slots.release();
+        }
+    }
+
+    /** Sends the chunks asked for that no other file of this call is sending; waits for those that are. */
+    private long sendMissing(Path file, FileContent content, List<ByteString> missing, LongConsumer sent) throws IOException {
+        Set<ByteString> wanted = new HashSet<>(missing);
+        long bytes = 0;
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long offset = 0;
+            for (ChunkDigest c : content.chunks()) {
+                ByteString digest = c.getSha256();
+                if (wanted.remove(digest)) {
+                    bytes += sendOnce(in, offset, c, sent);
+                }
+                offset += c.getLength();
+            }
+        }
+        return bytes;
+    }
+
+    private long sendOnce(FileChannel in, long offset, ChunkDigest c, LongConsumer sent) throws IOException {
+        while (true) {
+            CompletableFuture<Boolean> mine = new CompletableFuture<>();
+            CompletableFuture<Boolean> other = sending.putIfAbsent(c.getSha256(), mine);
+            if (other == null) {
+                boolean done = false;
+                try {
+                    ByteBuffer data = ByteBuffer.allocate(c.getLength());
+                    while (data.hasRemaining()) {
+                        if (in.read(data, offset + data.position()) < 0) {
+                            throw new IOException("the file shrank while it was being sent; it is sent again on the next run");
+                        }
+                    }
+                    send(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder().setSha256(c.getSha256())
+                            .setData(ByteString.copyFrom(data.flip()))).build());
+                    sent.accept(c.getLength());
+                    done = true;
+                    return c.getLength();
+                } finally {
+                    // Only sends in flight are shared: once this one is in the call, a file asked for
+                    // the same chunk later sends it again, and the gateway drops the second copy.
+                    sending.remove(c.getSha256(), mine);
+                    mine.complete(done);
+                }
+            }
+            if (awaitSending(other)) {
+                return 0;
+            }
+            // The file that was sending it gave up: take over, unless another file already did.
+            sending.remove(c.getSha256(), other);
+        }
+    }
+
+    private boolean awaitSending(CompletableFuture<Boolean> other) throws IOException {
+        try {
+            return other.get(ANSWER_MINUTES, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    private static io.tributary.proto.v1.FileEntry written(WriteResponse r) {
+        if (r.hasFailed()) {
+            throw Status.fromCodeValue(r.getFailed().getCode()).withDescription(r.getFailed().getMessage()).asRuntimeException();
+        }
+        return r.getWritten();
+    }
+
+    private WriteResponse await(CompletableFuture<WriteResponse> answer) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(ANSWER_MINUTES);
+        while (true) {
+            try {
+                return answer.get(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            } catch (TimeoutException e) {
+                if (ended.isDone() && !answer.isDone()) {
+                    throw failure();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("no answer from the gateway within " + ANSWER_MINUTES + " minutes");
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof StatusRuntimeException s) {
+                    throw s;
+                }
+                throw new IOException(e.getCause());
+            }
+        }
+    }
+
+    /** Sends one message when the call can take it: many threads share the call. */
+    private void send(WriteRequest r) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        synchronized (ready) {
+            while (!requests.isReady()) {
+                if (ended.isDone()) {
+                    throw failure();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the gateway took nothing for two minutes");
+                }
+                try {
+                    ready.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+            if (ended.isDone()) {
+                throw failure();
+            }
+            requests.onNext(r);
+        }
+    }
+
+    private RuntimeException failure() {
+        try {
+            ended.getNow(null);
+            return Status.UNAVAILABLE.withDescription("the write call has ended").asRuntimeException();
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause() instanceof StatusRuntimeException s ? s : Status.fromThrowable(e.getCause()).asRuntimeException();
+        }
+    }
+
+    /** Half-closes the call and waits (bounded) for the gateway to end it. */
+    @Override
+    public void close() {
+        synchronized (ready) {
+            if (!ended.isDone()) {
+                requests.onCompleted();
+            }
+        }
+        try {
+            ended.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            requests.cancel("closing", null);
+        }
+    }
+
+    private final class Responses implements ClientResponseObserver<WriteRequest, WriteResponse> {
+        ClientCallStreamObserver<WriteRequest> requests;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<WriteRequest> requests) {
+            this.requests = requests;
+            requests.setOnReadyHandler(() -> {
+                synchronized (ready) {
+                    ready.notifyAll();
+                }
+            });
+        }
+
+        @Override
+        public void onNext(WriteResponse r) {
+            Pending p = pending.get(r.getTag());
+            if (p == null) {
+                return;
+            }
+            p.first().complete(r);
+            if (!r.hasMissing()) {
+                p.last().complete(r);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            StatusRuntimeException s = t instanceof StatusRuntimeException e ? e : Status.fromThrowable(t).asRuntimeException();
+            ended.completeExceptionally(s);
+            for (Pending p : pending.values()) {
+                p.first().completeExceptionally(s);
+                p.last().completeExceptionally(s);
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            ended.complete(null);
+            StatusRuntimeException s = Status.UNAVAILABLE.withDescription("the gateway ended the write call").asRuntimeException();
+            for (Pending p : pending.values()) {
+                p.first().completeExceptionally(s);
+                p.last().completeExceptionally(s);
+            }
+        }
+    }
+}
