@@ -235,7 +235,7 @@ start_tributary() {   # durability run_dir data_dir
         gateway_rebuilt=1
     fi
     # shellcheck disable=SC2086  # GATEWAY_ARGS is a list of words
-    MALLOC_ARENA_MAX=2 "$java" "${GATEWAY_JVM_FLAGS[@]}" -cp "$GATEWAY_JAR:$GATEWAY_LIB/*" io.tributary.gateway.cli.Main gateway \
+    MALLOC_ARENA_MAX=2 "$java" "${GATEWAY_JVM_FLAGS[@]}" ${GATEWAY_EXTRA_OPTS:-} -cp "$GATEWAY_JAR:$GATEWAY_LIB/*" io.tributary.gateway.cli.Main gateway \
         --data "$data" --share-port 0 --http-port 0 --local-user "$BENCH_USER:$BENCH_PASS" \
         --durability "$durability" $GATEWAY_ARGS >"$run/server.out" 2>"$run/server.err" &
     SERVER_PID=$!

@@ -34,6 +34,8 @@ final class SegmentStore implements AutoCloseable {
     private final long maxSegmentBytes;
     private final Map<Integer, SegmentFile> channels = new ConcurrentHashMap<>();
     private final Object appendLock = new Object();
+    /** Room for a record of the largest default chunk, sealed; 16 of them at most. */
+    private final DirectBuffers buffers = new DirectBuffers(HEADER + (512 << 10), 16);
     private int current;
     private long currentSize;
     /** Segments written since the last sync. Guarded by appendLock. */
@@ -87,9 +89,16 @@ final class SegmentStore implements AutoCloseable {
      * {@link #sync()}. The caller records the location, then calls {@link #settled}.
      */
     ChunkLocation append(ChunkId id, byte[] sealed) throws IOException {
-        ByteBuffer record = ByteBuffer.allocate(HEADER + sealed.length).putInt(MAGIC).putInt(sealed.length);
-        id.copyTo(record.array(), 8);
-        record.position(HEADER).put(sealed).flip();
+        ByteBuffer record = buffers.take(HEADER + sealed.length);
+        try {
+            return append(id, sealed, record);
+        } finally {
+            buffers.give(record);
+        }
+    }
+
+    private ChunkLocation append(ChunkId id, byte[] sealed, ByteBuffer record) throws IOException {
+        record.putInt(MAGIC).putInt(sealed.length).put(id.toBytes()).put(sealed).flip();
         int segment;
         long offset;
         SegmentFile channel;
@@ -133,17 +142,25 @@ final class SegmentStore implements AutoCloseable {
      */
     byte[] read(ChunkId id, ChunkLocation location) throws IOException {
         SegmentFile channel = channel(location.segment());
-        ByteBuffer buf = ByteBuffer.allocate(HEADER + location.length());
-        if (!channel.readFully(buf, location.offset())) {
-            throw new IOException("segment " + location.segment() + " ends before the record at " + location.offset());
+        ByteBuffer buf = buffers.take(HEADER + location.length());
+        try {
+            if (!channel.readFully(buf, location.offset())) {
+                throw new IOException("segment " + location.segment() + " ends before the record at " + location.offset());
+            }
+            buf.flip();
+            int magic = buf.getInt();
+            int length = buf.getInt();
+            byte[] recordId = new byte[ChunkId.LENGTH];
+            buf.get(recordId);
+            if (magic != MAGIC || length != location.length() || !ChunkId.of(recordId).equals(id)) {
+                throw new IOException("segment " + location.segment() + " holds no record of chunk " + id + " at " + location.offset());
+            }
+            byte[] sealed = new byte[location.length()];
+            buf.get(sealed);
+            return sealed;
+        } finally {
+            buffers.give(buf);
         }
-        buf.flip();
-        if (buf.getInt() != MAGIC || buf.getInt() != location.length() || !ChunkId.of(buf.array(), 8).equals(id)) {
-            throw new IOException("segment " + location.segment() + " holds no record of chunk " + id + " at " + location.offset());
-        }
-        byte[] sealed = new byte[location.length()];
-        System.arraycopy(buf.array(), HEADER, sealed, 0, sealed.length);
-        return sealed;
     }
 
     private SegmentFile channel(int segment) throws IOException {
