@@ -6,7 +6,11 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.tributary.proto.v1.ChunkData;
+import io.tributary.gateway.delta.BlockDelta;
+import io.tributary.proto.v1.BlockSignatures;
 import io.tributary.proto.v1.ChunkDigest;
+import io.tributary.proto.v1.DeltaOp;
+import io.tributary.proto.v1.Missing;
 import io.tributary.proto.v1.FileServiceGrpc;
 import io.tributary.proto.v1.WriteBegin;
 import io.tributary.proto.v1.WriteCommit;
@@ -18,10 +22,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -97,7 +100,7 @@ final class WriteStream implements AutoCloseable {
             if (!first.hasMissing()) {
                 return new ShareClient.Uploaded(written(first), 0);
             }
-            long bytes = sendMissing(file, content, first.getMissing().getSha256List(), sent);
+            long bytes = sendMissing(file, content, first.getMissing(), sent);
             send(WriteRequest.newBuilder().setTag(tag).setCommit(WriteCommit.getDefaultInstance()).build());
             return new ShareClient.Uploaded(written(await(p.last())), bytes);
         } finally {
@@ -107,15 +110,18 @@ final class WriteStream implements AutoCloseable {
     }
 
     /** Sends the chunks asked for that no other file of this call is sending; waits for those that are. */
-    private long sendMissing(Path file, FileContent content, List<ByteString> missing, LongConsumer sent) throws IOException {
-        Set<ByteString> wanted = new HashSet<>(missing);
+    private long sendMissing(Path file, FileContent content, Missing missing, LongConsumer sent) throws IOException {
+        Map<ByteString, BlockSignatures> wanted = new HashMap<>();
+        for (int i = 0; i < missing.getSha256Count(); i++) {
+            wanted.put(missing.getSha256(i), i < missing.getBasesCount() ? missing.getBases(i) : null);
+        }
         long bytes = 0;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long offset = 0;
             for (ChunkDigest c : content.chunks()) {
                 ByteString digest = c.getSha256();
-                if (wanted.remove(digest)) {
-                    bytes += sendOnce(in, offset, c, sent);
+                if (wanted.containsKey(digest)) {
+                    bytes += sendOnce(in, offset, c, wanted.remove(digest), sent);
                 }
                 offset += c.getLength();
             }
@@ -123,7 +129,34 @@ final class WriteStream implements AutoCloseable {
         return bytes;
     }
 
-    private long sendOnce(FileChannel in, long offset, ChunkDigest c, LongConsumer sent) throws IOException {
+    /**
+     * The chunk as the gateway should get it: a delta against the old bytes it signed, where that
+     * is well smaller than the chunk, else whole.
+     */
+    private static ChunkData.Builder chunkMessage(ChunkDigest c, byte[] data, BlockSignatures base) {
+        ChunkData.Builder m = ChunkData.newBuilder().setSha256(c.getSha256());
+        if (base != null && base.getBlockSize() > 0) {
+            try {
+                io.tributary.gateway.delta.BlockSignatures old = io.tributary.gateway.delta.BlockSignatures.fromWire(
+                        base.getBlockSize(), base.getLength(), base.getWeak().toByteArray(), base.getStrong().toByteArray());
+                List<BlockDelta.Op> ops = BlockDelta.encode(data, old);
+                if (BlockDelta.cost(ops) < data.length * 3L / 4) {
+                    for (BlockDelta.Op op : ops) {
+                        m.addDelta(switch (op) {
+                            case BlockDelta.Copy copy -> DeltaOp.newBuilder().setCopyBlock(copy.block()).setCopyCount(copy.count());
+                            case BlockDelta.Literal literal -> DeltaOp.newBuilder().setLiteral(ByteString.copyFrom(literal.bytes()));
+                        });
+                    }
+                    return m;
+                }
+            } catch (IllegalArgumentException e) {
+                // signatures that do not add up: send the chunk whole
+            }
+        }
+        return m.setData(ByteString.copyFrom(data));
+    }
+
+    private long sendOnce(FileChannel in, long offset, ChunkDigest c, BlockSignatures base, LongConsumer sent) throws IOException {
         while (true) {
             CompletableFuture<Boolean> mine = new CompletableFuture<>();
             CompletableFuture<Boolean> other = sending.putIfAbsent(c.getSha256(), mine);
@@ -136,11 +169,12 @@ final class WriteStream implements AutoCloseable {
                             throw new IOException("the file shrank while it was being sent; it is sent again on the next run");
                         }
                     }
-                    send(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder().setSha256(c.getSha256())
-                            .setData(ByteString.copyFrom(data.flip()))).build());
+                    ChunkData.Builder chunk = chunkMessage(c, data.array(), base);
+                    send(WriteRequest.newBuilder().setChunk(chunk).build());
+                    long crossed = chunk.getDeltaCount() > 0 ? chunk.build().getSerializedSize() - c.getSha256().size() : c.getLength();
                     sent.accept(c.getLength());
                     done = true;
-                    return c.getLength();
+                    return crossed;
                 } finally {
                     // Only sends in flight are shared: once this one is in the call, a file asked for
                     // the same chunk later sends it again, and the gateway drops the second copy.

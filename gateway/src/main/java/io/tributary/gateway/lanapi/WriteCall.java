@@ -7,6 +7,9 @@ import io.grpc.stub.StreamObserver;
 import io.tributary.gateway.chunk.CacheFullException;
 import io.tributary.gateway.chunk.ChunkHasher;
 import io.tributary.gateway.chunk.ChunkStore;
+import io.tributary.gateway.delta.BlockDelta;
+import io.tributary.gateway.delta.BlockSignatures;
+import io.tributary.gateway.journal.ManifestEdit;
 import io.tributary.gateway.journal.ChunkRef;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.share.ShareNamespace;
@@ -14,6 +17,7 @@ import io.tributary.gateway.share.SharePath;
 import io.tributary.proto.ChunkId;
 import io.tributary.proto.v1.ChunkData;
 import io.tributary.proto.v1.ChunkDigest;
+import io.tributary.proto.v1.DeltaOp;
 import io.tributary.proto.v1.FileEntry;
 import io.tributary.proto.v1.Missing;
 import io.tributary.proto.v1.WriteBegin;
@@ -47,6 +51,10 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     static final int MAX_CHUNK_BYTES = 1 << 20;
     /** Files begun and not yet answered, per call: bounds what a client can make the gateway hold. */
     static final int MAX_OPEN_FILES = 1024;
+    /** Blocks of old bytes a changed chunk may copy; rsync's order of size for files this big. */
+    static final int DELTA_BLOCK = 2048;
+    /** Old bytes one call holds at most as delta bases while their chunks are under way. */
+    static final long MAX_BASE_BYTES = 64L << 20;
 
     private final FileServiceEndpoint files;
     private final ChunkStore chunks;
@@ -65,6 +73,8 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     private final Map<ByteString, Awaited> awaited = new HashMap<>();
     /** Every digest this call asked for: a late or second copy of one is dropped, not an error. */
     private final Set<ByteString> asked = new HashSet<>();
+    /** Old bytes this call has read to offer as delta bases; past {@link #MAX_BASE_BYTES} it offers none. */
+    private long baseBytes;
 
     // Guarded by this: the committer's queue and the call's end.
     private final List<OpenFile> ready = new ArrayList<>();
@@ -112,8 +122,11 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         }
     }
 
-    /** A chunk asked for: the id and length it must have, and the files that lack it. */
-    private record Awaited(ChunkRef ref, List<OpenFile> files) {
+    /**
+     * A chunk asked for: the id and length it must have, the files that lack it, and the old bytes
+     * it may come as a delta against (null: none) with their signatures as sent.
+     */
+    private record Awaited(ChunkRef ref, List<OpenFile> files, byte[] base, io.tributary.proto.v1.BlockSignatures.Builder signatures) {
     }
 
     @Override
@@ -158,8 +171,10 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             return;
         }
         open.put(tag, file);
+        Map<ChunkId, List<ChunkId>> replaces = replacedBy(file);
         Map<ChunkId, Boolean> seen = new HashMap<>();
         Missing.Builder lacking = Missing.newBuilder();
+        boolean anyBase = false;
         for (int i = 0; i < file.manifest.size(); i++) {
             ChunkRef ref = file.manifest.get(i);
             if (seen.putIfAbsent(ref.id(), Boolean.TRUE) != null) {
@@ -167,20 +182,28 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             }
             ByteString digest = b.getChunks(i).getSha256();
             Awaited wait = awaited.get(digest);
+            if (wait == null && chunks.pinIfKnown(ref.id())) {
+                file.pins.add(ref);
+                metrics.lanBytesDeduplicated.inc(ref.length());
+                continue;
+            }
             if (wait != null) {
                 // Asked of another file of this call already: when it comes, it serves both.
                 wait.files().add(file);
-                file.outstanding.add(digest);
-                lacking.addSha256(digest);
-            } else if (chunks.pinIfKnown(ref.id())) {
-                file.pins.add(ref);
-                metrics.lanBytesDeduplicated.inc(ref.length());
             } else {
-                awaited.put(digest, new Awaited(ref, new ArrayList<>(List.of(file))));
+                byte[] base = baseOf(replaces.getOrDefault(ref.id(), List.of()));
+                wait = new Awaited(ref, new ArrayList<>(List.of(file)), base, base == null ? null
+                        : signaturesOf(base));
+                awaited.put(digest, wait);
                 asked.add(digest);
-                file.outstanding.add(digest);
-                lacking.addSha256(digest);
             }
+            file.outstanding.add(digest);
+            lacking.addSha256(digest);
+            lacking.addBases(wait.signatures() == null ? io.tributary.proto.v1.BlockSignatures.newBuilder() : wait.signatures());
+            anyBase |= wait.signatures() != null;
+        }
+        if (!anyBase) {
+            lacking.clearBases();
         }
         send(WriteResponse.newBuilder().setTag(tag).setMissing(lacking).build());
     }
@@ -217,6 +240,83 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         return new OpenFile(tag, share, path, b, manifest);
     }
 
+    /**
+     * For a file that replaces one at its path, each new chunk of the edit to the old chunks it
+     * overlaps (see {@link ManifestEdit#basesFor}); empty for a new file.
+     */
+    private static Map<ChunkId, List<ChunkId>> replacedBy(OpenFile file) {
+        List<ChunkRef> old = file.share.chunksOf(file.path);
+        ManifestEdit edit = old.isEmpty() ? null : ManifestEdit.between(old, file.manifest);
+        if (edit == null) {
+            return Map.of();
+        }
+        List<ChunkRef> fresh = edit.newChunks(file.manifest);
+        List<List<ChunkId>> bases = edit.basesFor(fresh);
+        Map<ChunkId, List<ChunkId>> out = new HashMap<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            out.putIfAbsent(fresh.get(i).id(), bases.get(i));
+        }
+        return out;
+    }
+
+    /** Stops waiting for a chunk, and frees the old bytes held for it. */
+    private void forget(ByteString digest) {
+        Awaited wait = awaited.remove(digest);
+        if (wait != null && wait.base() != null) {
+            baseBytes -= wait.base().length;
+        }
+    }
+
+    /** The old chunks' bytes, one after the other; null if there are none or some is not here. */
+    private byte[] baseOf(List<ChunkId> ids) throws IOException {
+        if (ids.isEmpty() || baseBytes >= MAX_BASE_BYTES) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (ChunkId id : ids) {
+            byte[] plain = chunks.readIfStored(id);
+            if (plain == null) {
+                return null;
+            }
+            out.writeBytes(plain);
+        }
+        byte[] base = out.toByteArray();
+        if ((long) base.length > (long) BlockSignatures.MAX_BLOCKS * DELTA_BLOCK) {
+            return null;
+        }
+        baseBytes += base.length;
+        return base;
+    }
+
+    private static io.tributary.proto.v1.BlockSignatures.Builder signaturesOf(byte[] base) {
+        BlockSignatures sig = BlockSignatures.of(base, DELTA_BLOCK);
+        return io.tributary.proto.v1.BlockSignatures.newBuilder().setBlockSize(DELTA_BLOCK).setLength(base.length)
+                .setWeak(ByteString.copyFrom(sig.weakBytes())).setStrong(ByteString.copyFrom(sig.strongBytes()));
+    }
+
+    /** A chunk's bytes as sent: whole, or rebuilt from its delta; null (with the reason) if neither fits. */
+    private static byte[] bytesOf(ChunkData c, Awaited wait, String[] wrong) {
+        if (c.getDeltaCount() == 0) {
+            return c.getData().toByteArray();
+        }
+        if (wait.base() == null || !c.getData().isEmpty()) {
+            wrong[0] = wait.base() == null ? "a delta for a chunk the gateway offered no old bytes for"
+                    : "a chunk with both bytes and a delta";
+            return null;
+        }
+        List<BlockDelta.Op> ops = new ArrayList<>(c.getDeltaCount());
+        for (DeltaOp op : c.getDeltaList()) {
+            ops.add(op.getLiteral().isEmpty() ? new BlockDelta.Copy(op.getCopyBlock(), op.getCopyCount())
+                    : new BlockDelta.Literal(op.getLiteral().toByteArray()));
+        }
+        try {
+            return BlockDelta.apply(wait.base(), DELTA_BLOCK, ops, wait.ref().length());
+        } catch (IllegalArgumentException e) {
+            wrong[0] = e.getMessage();
+            return null;
+        }
+    }
+
     private void chunk(ChunkData c) throws IOException {
         ByteString digest = c.getSha256();
         Awaited wait = awaited.get(digest);
@@ -226,10 +326,12 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             }
             throw invalid("a chunk the gateway did not ask for");
         }
-        awaited.remove(digest);
+        forget(digest);
         ChunkRef ref = wait.ref();
-        byte[] data = c.getData().toByteArray();
-        String wrong = data.length != ref.length() ? "a chunk of " + data.length + " bytes where WriteBegin said " + ref.length()
+        String[] why = {null};
+        byte[] data = bytesOf(c, wait, why);
+        String wrong = data == null ? why[0]
+                : data.length != ref.length() ? "a chunk of " + data.length + " bytes where WriteBegin said " + ref.length()
                 : !MessageDigest.isEqual(sha256.digest(data), digest.toByteArray()) ? "a chunk's bytes do not match its SHA-256"
                 : null;
         if (wrong != null) {
@@ -239,7 +341,12 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             }
             return;
         }
-        metrics.lanBytesIn.inc(data.length);
+        if (c.getDeltaCount() > 0) {
+            metrics.lanDeltaChunks.inc();
+            metrics.lanBytesIn.inc(c.getSerializedSize() - c.getSha256().size());
+        } else {
+            metrics.lanBytesIn.inc(data.length);
+        }
         boolean first = true;
         for (OpenFile f : wait.files()) {
             if (first) {
@@ -378,7 +485,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             if (wait != null) {
                 wait.files().remove(f);
                 if (wait.files().isEmpty()) {
-                    awaited.remove(digest);
+                    forget(digest);
                 }
             }
         }

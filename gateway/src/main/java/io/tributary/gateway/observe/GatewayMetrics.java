@@ -23,6 +23,8 @@ public final class GatewayMetrics {
     public final Counter lanBytesOut = registry.counter("tributary_client_lan_sent_bytes");
     /** Bytes of files LAN clients wrote whose chunks the gateway had already, so they were not sent. */
     public final Counter lanBytesDeduplicated = registry.counter("tributary_client_lan_deduplicated_bytes");
+    /** Chunks LAN clients sent as block deltas against the old chunks they replace. */
+    public final Counter lanDeltaChunks = registry.counter("tributary_client_lan_delta_chunks");
     /** LAN API calls, and those refused for missing or wrong credentials. */
     public final Counter lanCalls = registry.counter("tributary_lan_calls");
     public final Counter lanUnauthenticated = registry.counter("tributary_lan_unauthenticated_calls");
