@@ -131,11 +131,15 @@ final class Reconciler {
                 || a.kind() == Kind.BOTH_CHANGED).count();
         progress.begin("syncing", transfers, upBytes + downBytes);
         try {
-            // Folders first, so that every transfer finds its parent; then the transfers, several at
-            // once; then deletions, and last the folders that may go, deepest first.
-            now.stream().filter(a -> isFolderCreation(a.kind())).forEach(this::execute);
+            // Folders first, a level at a time, so that every transfer finds its parent; then the
+            // transfers; then deletions; each step many at once, as each is a round trip. Last the
+            // folders that may go, deepest first.
+            TreeMap<Integer, List<Action>> folderLevels = new TreeMap<>();
+            now.stream().filter(a -> isFolderCreation(a.kind()))
+                    .forEach(a -> folderLevels.computeIfAbsent(depth(a.path()), d -> new ArrayList<>()).add(a));
+            folderLevels.values().forEach(this::inParallel);
             transferInParallel(now.stream().filter(a -> isTransfer(a.kind())).toList());
-            now.stream().filter(a -> !isFolderCreation(a.kind()) && !isTransfer(a.kind())).forEach(this::execute);
+            inParallel(now.stream().filter(a -> !isFolderCreation(a.kind()) && !isTransfer(a.kind())).toList());
             last.reversed().forEach(this::execute);
         } finally {
             progress.end();
@@ -151,6 +155,31 @@ final class Reconciler {
 
     private static boolean isTransfer(Kind k) {
         return k == Kind.UPLOAD || k == Kind.DOWNLOAD || k == Kind.BOTH_CHANGED;
+    }
+
+    private static int depth(String path) {
+        return (int) path.chars().filter(c -> c == '/').count();
+    }
+
+    /** Runs independent actions, {@link #PARALLEL_TRANSFERS} at once. */
+    private void inParallel(List<Action> actions) {
+        if (actions.size() <= 1) {
+            actions.forEach(this::execute);
+            return;
+        }
+        Semaphore slots = new Semaphore(PARALLEL_TRANSFERS);
+        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sync-step-", 0).factory())) {
+            for (Action a : actions) {
+                slots.acquireUninterruptibly();
+                pool.execute(() -> {
+                    try {
+                        execute(a);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
     }
 
     private void transferInParallel(List<Action> transfers) {
