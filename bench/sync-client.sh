@@ -9,6 +9,9 @@
 #   rename    the 200-file folder renamed: bytes sent (target: fewer than rsync)
 #   small     10,000 files of 4 KiB into an empty share: files/s (target: >= 2,000)
 #
+# An untimed warm-up sync of other content (3,000 small files and 96 MiB) comes first, so that
+# the gateway's JIT is warm, as upload.sh does for every server.
+#
 # Tributary's bytes are the client's protocol messages (before gRPC framing and TLS), as its
 # summary line prints them; rsync's are its "Total bytes sent". rsync runs with -a (delta
 # transfer on, no compression; the tree is half random) and --delete.
@@ -47,13 +50,19 @@ for i in range(10000):
     d = f"{work}/small/s{i // 100:03d}"
     os.makedirs(d, exist_ok=True)
     open(f"{d}/f{i:05d}.bin", "wb").write(r.randbytes(4096))
+# Warm-up content the timed steps never see: the gateway's JIT warms on it, as in upload.sh.
+for i in range(3000):
+    d = f"{work}/warmup/w{i // 100:03d}"
+    os.makedirs(d, exist_ok=True)
+    open(f"{d}/f{i:05d}.bin", "wb").write(r.randbytes(4096 + i % 9000))
+open(f"{work}/warmup/large.bin", "wb").write(r.randbytes(96 << 20))
 PY
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 echo "starting the gateway and the rsync daemon..." >&2
 "$java" "${flags[@]}" -Xmx160m -Xmn48m -XX:+UseSerialGC -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
-  --data "$WORK/gw" --share-port 0 --http-port 0 --grpc-port 0 --share share --share small \
+  --data "$WORK/gw" --share-port 0 --http-port 0 --grpc-port 0 --share share --share small --share warmup \
   --local-user bench:bench --durability fsync >"$WORK/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 600); do grep -q '^tributary gateway ready' "$WORK/gateway.log" && break; sleep 0.1; done
@@ -95,6 +104,9 @@ rs() {
   t1=$(now)
   echo "$(python3 -c "print(f'{$t1-$t0:.2f}')") $(echo "$out" | sed -n 's/^Total bytes sent: \([0-9,]*\).*/\1/p' | tr -d ,)"
 }
+
+echo "warm-up sync (untimed)..." >&2
+read -r _ _ < <(tsync "$WORK/warmup" warmup)
 
 echo "initial sync..." >&2
 read -r t_init b_init < <(tsync "$WORK/tree" share)
