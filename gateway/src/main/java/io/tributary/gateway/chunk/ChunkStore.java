@@ -63,6 +63,7 @@ public final class ChunkStore implements AutoCloseable {
     /** Most bytes the segments may take; 0 for no cap. */
     private final long capBytes;
     private final UnsentChunks unsent = new UnsentChunks();
+    private final Chunkers chunkers;
     /** Segment to a tick of its last append or read: eviction takes the least recently used first. */
     private final Map<Integer, Long> lastUse = new ConcurrentHashMap<>();
     private final AtomicLong useTicks = new AtomicLong();
@@ -98,6 +99,7 @@ public final class ChunkStore implements AutoCloseable {
         this.sizes = sizes;
         this.metrics = metrics;
         this.syncPayloads = syncPayloads;
+        this.chunkers = new Chunkers(sizes, 8);
         this.payloadSync = new GroupSync(this::flushPayloads, n -> { });
     }
 
@@ -160,7 +162,12 @@ public final class ChunkStore implements AutoCloseable {
 
     /** Starts an upload: it cuts, hashes, seals and stores one file's chunks as they stream in. */
     public ChunkUpload beginUpload() {
-        return new ChunkUpload(this, new Chunker(sizes), new ChunkHasher(dedupeKey));
+        return new ChunkUpload(this, new ChunkHasher(dedupeKey));
+    }
+
+    /** Chunkers for uploads to borrow: each holds a buffer of twice the largest chunk. */
+    Chunkers chunkers() {
+        return chunkers;
     }
 
     /** Stores one chunk unless it is already there; the chunk stays pinned until {@link #unpin}. */

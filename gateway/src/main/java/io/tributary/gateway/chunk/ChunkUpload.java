@@ -15,20 +15,23 @@ import java.util.List;
  */
 public final class ChunkUpload {
     private final ChunkStore store;
-    private final Chunker chunker;
     private final ChunkHasher hasher;
     private final List<ChunkRef> refs = new ArrayList<>();
     private long size;
 
-    ChunkUpload(ChunkStore store, Chunker chunker, ChunkHasher hasher) {
+    ChunkUpload(ChunkStore store, ChunkHasher hasher) {
         this.store = store;
-        this.chunker = chunker;
         this.hasher = hasher;
     }
 
     /** Reads {@code in} to its end, storing chunks as they are cut. */
     public void consume(InputStream in) throws IOException {
-        size += chunker.split(in, (buf, off, len) -> refs.add(store.store(hasher.hash(buf, off, len), buf, off, len)));
+        Chunker chunker = store.chunkers().take();
+        try {
+            size += chunker.split(in, (buf, off, len) -> refs.add(store.store(hasher.hash(buf, off, len), buf, off, len)));
+        } finally {
+            store.chunkers().give(chunker);
+        }
     }
 
     /** The manifest so far: chunks in file order. */

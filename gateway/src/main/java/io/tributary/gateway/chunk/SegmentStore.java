@@ -3,16 +3,21 @@ package io.tributary.gateway.chunk;
 import io.tributary.proto.ChunkId;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * Sealed chunk payloads in append-only segment files on the SSD tier. A record is a small header
@@ -22,8 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * is deleted, after {@link ChunkStore} copied its live records elsewhere.
  *
  * <p>Payloads never pass through a database log: written once here, then synced in groups.
- * Each write and read runs on the caller's thread ({@link SegmentFile}): handing them to an I/O
- * thread pool cost a thread wake-up per chunk, most of a small file's time on a busy machine.
+ * The channels are asynchronous ones because an interrupted thread closes an ordinary
+ * {@code FileChannel} for every other user; request threads are interrupted when clients go.
  */
 final class SegmentStore implements AutoCloseable {
     static final long MAX_SEGMENT_BYTES = 256L << 20;
@@ -32,14 +37,12 @@ final class SegmentStore implements AutoCloseable {
 
     private final Path dir;
     private final long maxSegmentBytes;
-    private final Map<Integer, SegmentFile> channels = new ConcurrentHashMap<>();
+    private final Map<Integer, AsynchronousFileChannel> channels = new ConcurrentHashMap<>();
     private final Object appendLock = new Object();
-    /** Room for a record of the largest default chunk, sealed; 16 of them at most. */
-    private final DirectBuffers buffers = new DirectBuffers(HEADER + (512 << 10), 16);
     private int current;
     private long currentSize;
     /** Segments written since the last sync. Guarded by appendLock. */
-    private final List<SegmentFile> dirty = new ArrayList<>();
+    private final List<AsynchronousFileChannel> dirty = new ArrayList<>();
     /** Appends per segment whose location is not yet recorded. Guarded by appendLock. */
     private final Map<Integer, Integer> unsettled = new java.util.HashMap<>();
 
@@ -78,7 +81,8 @@ final class SegmentStore implements AutoCloseable {
     }
 
     private void roll(int segment) throws IOException {
-        SegmentFile channel = SegmentFile.create(file(segment));
+        AsynchronousFileChannel channel = AsynchronousFileChannel.open(file(segment), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, StandardOpenOption.READ);
         channels.put(segment, channel);
         current = segment;
         currentSize = 0;
@@ -89,19 +93,12 @@ final class SegmentStore implements AutoCloseable {
      * {@link #sync()}. The caller records the location, then calls {@link #settled}.
      */
     ChunkLocation append(ChunkId id, byte[] sealed) throws IOException {
-        ByteBuffer record = buffers.take(HEADER + sealed.length);
-        try {
-            return append(id, sealed, record);
-        } finally {
-            buffers.give(record);
-        }
-    }
-
-    private ChunkLocation append(ChunkId id, byte[] sealed, ByteBuffer record) throws IOException {
-        record.putInt(MAGIC).putInt(sealed.length).put(id.toBytes()).put(sealed).flip();
+        ByteBuffer record = ByteBuffer.allocate(HEADER + sealed.length).putInt(MAGIC).putInt(sealed.length);
+        id.copyTo(record.array(), 8);
+        record.position(HEADER).put(sealed).flip();
         int segment;
         long offset;
-        SegmentFile channel;
+        AsynchronousFileChannel channel;
         synchronized (appendLock) {
             if (currentSize > 0 && currentSize + record.remaining() > maxSegmentBytes) {
                 roll(current + 1);
@@ -115,20 +112,23 @@ final class SegmentStore implements AutoCloseable {
                 dirty.add(channel);
             }
         }
-        channel.writeFully(record, offset);
+        long pos = offset;
+        while (record.hasRemaining()) {
+            pos += await(channel.write(record, pos));
+        }
         return new ChunkLocation(segment, offset, sealed.length);
     }
 
     /** Forces every segment written since the last call to the device. */
     void sync() throws IOException {
-        List<SegmentFile> toForce;
+        List<AsynchronousFileChannel> toForce;
         synchronized (appendLock) {
             toForce = new ArrayList<>(dirty);
             dirty.clear();
         }
-        for (SegmentFile channel : toForce) {
+        for (AsynchronousFileChannel channel : toForce) {
             try {
-                channel.force();
+                channel.force(false);
             } catch (ClosedChannelException e) {
                 // Deleted after compaction; nothing of it is needed any more.
             }
@@ -141,36 +141,56 @@ final class SegmentStore implements AutoCloseable {
      * @throws ClosedChannelException if the segment was deleted meanwhile; look the chunk up again
      */
     byte[] read(ChunkId id, ChunkLocation location) throws IOException {
-        SegmentFile channel = channel(location.segment());
-        ByteBuffer buf = buffers.take(HEADER + location.length());
-        try {
-            if (!channel.readFully(buf, location.offset())) {
+        AsynchronousFileChannel channel = channel(location.segment());
+        ByteBuffer buf = ByteBuffer.allocate(HEADER + location.length());
+        long pos = location.offset();
+        while (buf.hasRemaining()) {
+            int n = await(channel.read(buf, pos));
+            if (n < 0) {
                 throw new IOException("segment " + location.segment() + " ends before the record at " + location.offset());
             }
-            buf.flip();
-            int magic = buf.getInt();
-            int length = buf.getInt();
-            byte[] recordId = new byte[ChunkId.LENGTH];
-            buf.get(recordId);
-            if (magic != MAGIC || length != location.length() || !ChunkId.of(recordId).equals(id)) {
-                throw new IOException("segment " + location.segment() + " holds no record of chunk " + id + " at " + location.offset());
+            pos += n;
+        }
+        buf.flip();
+        if (buf.getInt() != MAGIC || buf.getInt() != location.length() || !ChunkId.of(buf.array(), 8).equals(id)) {
+            throw new IOException("segment " + location.segment() + " holds no record of chunk " + id + " at " + location.offset());
+        }
+        byte[] sealed = new byte[location.length()];
+        System.arraycopy(buf.array(), HEADER, sealed, 0, sealed.length);
+        return sealed;
+    }
+
+    private static int await(Future<Integer> io) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return io.get();
+                } catch (InterruptedException e) {
+                    // The I/O goes on regardless; finish it so the record is whole, then report.
+                    interrupted = true;
+                }
             }
-            byte[] sealed = new byte[location.length()];
-            buf.get(sealed);
-            return sealed;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io2) {
+                throw io2;
+            }
+            throw new IOException(e.getCause());
         } finally {
-            buffers.give(buf);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    private SegmentFile channel(int segment) throws IOException {
-        SegmentFile channel = channels.get(segment);
+    private AsynchronousFileChannel channel(int segment) throws IOException {
+        AsynchronousFileChannel channel = channels.get(segment);
         if (channel != null) {
             return channel;
         }
         try {
-            SegmentFile opened = SegmentFile.open(file(segment));
-            SegmentFile raced = channels.putIfAbsent(segment, opened);
+            AsynchronousFileChannel opened = AsynchronousFileChannel.open(file(segment), StandardOpenOption.READ);
+            AsynchronousFileChannel raced = channels.putIfAbsent(segment, opened);
             if (raced != null) {
                 opened.close();
                 return raced;
@@ -211,7 +231,7 @@ final class SegmentStore implements AutoCloseable {
         if (!finished(segment)) {
             throw new IllegalArgumentException("segment " + segment + " is still being written");
         }
-        SegmentFile channel = channels.remove(segment);
+        AsynchronousFileChannel channel = channels.remove(segment);
         if (channel != null) {
             channel.close();
         }
@@ -221,8 +241,8 @@ final class SegmentStore implements AutoCloseable {
     @Override
     public void close() throws IOException {
         synchronized (appendLock) {
-            for (SegmentFile channel : channels.values()) {
-                channel.force();
+            for (AsynchronousFileChannel channel : channels.values()) {
+                channel.force(false);
                 channel.close();
             }
             channels.clear();
