@@ -170,16 +170,21 @@ final class Reconciler {
         Semaphore slots = new Semaphore(PARALLEL_TRANSFERS);
         try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sync-step-", 0).factory())) {
             for (Action a : actions) {
-                slots.acquireUninterruptibly();
-                pool.execute(() -> {
-                    try {
-                        execute(a);
-                    } finally {
-                        slots.release();
-                    }
-                });
+                executeIn(pool, slots, a);
             }
         }
+    }
+
+    /** Runs {@code a} on {@code pool} once {@code slot} has room; the slot frees when it ends. */
+    private void executeIn(ExecutorService pool, Semaphore slot, Action a) {
+        slot.acquireUninterruptibly();
+        pool.execute(() -> {
+            try {
+                execute(a);
+            } finally {
+                slot.release();
+            }
+        });
     }
 
     private void transferInParallel(List<Action> transfers) {
@@ -187,15 +192,7 @@ final class Reconciler {
         Semaphore small = new Semaphore(WriteStream.IN_FLIGHT);
         try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sync-transfer-", 0).factory())) {
             for (Action a : transfers) {
-                Semaphore slot = a.kind() == Kind.UPLOAD && a.local().size() <= SMALL_FILE ? small : bulk;
-                slot.acquireUninterruptibly();
-                pool.execute(() -> {
-                    try {
-                        execute(a);
-                    } finally {
-                        slot.release();
-                    }
-                });
+                executeIn(pool, a.kind() == Kind.UPLOAD && a.local().size() <= SMALL_FILE ? small : bulk, a);
             }
         } finally {
             closeSmallWrites();

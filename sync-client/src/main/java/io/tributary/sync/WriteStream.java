@@ -7,9 +7,9 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.tributary.proto.v1.ChunkData;
 import io.tributary.gateway.delta.BlockDelta;
+import io.tributary.gateway.delta.DeltaWire;
 import io.tributary.proto.v1.BlockSignatures;
 import io.tributary.proto.v1.ChunkDigest;
-import io.tributary.proto.v1.DeltaOp;
 import io.tributary.proto.v1.Missing;
 import io.tributary.proto.v1.FileServiceGrpc;
 import io.tributary.proto.v1.WriteBegin;
@@ -137,17 +137,9 @@ final class WriteStream implements AutoCloseable {
         ChunkData.Builder m = ChunkData.newBuilder().setSha256(c.getSha256());
         if (base != null && base.getBlockSize() > 0) {
             try {
-                io.tributary.gateway.delta.BlockSignatures old = io.tributary.gateway.delta.BlockSignatures.fromWire(
-                        base.getBlockSize(), base.getLength(), base.getWeak().toByteArray(), base.getStrong().toByteArray());
-                List<BlockDelta.Op> ops = BlockDelta.encode(data, old);
+                List<BlockDelta.Op> ops = BlockDelta.encode(data, DeltaWire.fromWire(base));
                 if (BlockDelta.cost(ops) < data.length * 3L / 4) {
-                    for (BlockDelta.Op op : ops) {
-                        m.addDelta(switch (op) {
-                            case BlockDelta.Copy copy -> DeltaOp.newBuilder().setCopyBlock(copy.block()).setCopyCount(copy.count());
-                            case BlockDelta.Literal literal -> DeltaOp.newBuilder().setLiteral(ByteString.copyFrom(literal.bytes()));
-                        });
-                    }
-                    return m;
+                    return m.addAllDelta(DeltaWire.toWire(ops));
                 }
             } catch (IllegalArgumentException e) {
                 // signatures that do not add up: send the chunk whole

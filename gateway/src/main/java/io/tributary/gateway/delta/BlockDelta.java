@@ -2,6 +2,7 @@ package io.tributary.gateway.delta;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class BlockDelta {
             }
             if (match >= 0) {
                 if (literalFrom < i) {
-                    ops.add(new Literal(java.util.Arrays.copyOfRange(data, literalFrom, i)));
+                    ops.add(new Literal(Arrays.copyOfRange(data, literalFrom, i)));
                 }
                 if (!ops.isEmpty() && ops.getLast() instanceof Copy last && last.block() + last.count() == match) {
                     ops.set(ops.size() - 1, new Copy(last.block(), last.count() + 1));
@@ -85,7 +86,7 @@ public final class BlockDelta {
             }
         }
         if (literalFrom < data.length) {
-            ops.add(new Literal(java.util.Arrays.copyOfRange(data, literalFrom, data.length)));
+            ops.add(new Literal(Arrays.copyOfRange(data, literalFrom, data.length)));
         }
         return ops;
     }

@@ -9,6 +9,7 @@ import io.tributary.gateway.chunk.ChunkHasher;
 import io.tributary.gateway.chunk.ChunkStore;
 import io.tributary.gateway.delta.BlockDelta;
 import io.tributary.gateway.delta.BlockSignatures;
+import io.tributary.gateway.delta.DeltaWire;
 import io.tributary.gateway.journal.ManifestEdit;
 import io.tributary.gateway.journal.ChunkRef;
 import io.tributary.gateway.observe.GatewayMetrics;
@@ -17,7 +18,6 @@ import io.tributary.gateway.share.SharePath;
 import io.tributary.proto.ChunkId;
 import io.tributary.proto.v1.ChunkData;
 import io.tributary.proto.v1.ChunkDigest;
-import io.tributary.proto.v1.DeltaOp;
 import io.tributary.proto.v1.FileEntry;
 import io.tributary.proto.v1.Missing;
 import io.tributary.proto.v1.WriteBegin;
@@ -193,7 +193,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             } else {
                 byte[] base = baseOf(replaces.getOrDefault(ref.id(), List.of()));
                 wait = new Awaited(ref, new ArrayList<>(List.of(file)), base, base == null ? null
-                        : signaturesOf(base));
+                        : DeltaWire.toWire(BlockSignatures.of(base, DELTA_BLOCK)));
                 awaited.put(digest, wait);
                 asked.add(digest);
             }
@@ -245,6 +245,9 @@ final class WriteCall implements StreamObserver<WriteRequest> {
      * overlaps (see {@link ManifestEdit#basesFor}); empty for a new file.
      */
     private static Map<ChunkId, List<ChunkId>> replacedBy(OpenFile file) {
+        if (file.begin.hasIfEtag() && file.begin.getIfEtag().isEmpty()) {
+            return Map.of();   // only if nothing is there: no namespace lookup for every new small file
+        }
         List<ChunkRef> old = file.share.chunksOf(file.path);
         ManifestEdit edit = old.isEmpty() ? null : ManifestEdit.between(old, file.manifest);
         if (edit == null) {
@@ -288,11 +291,6 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         return base;
     }
 
-    private static io.tributary.proto.v1.BlockSignatures.Builder signaturesOf(byte[] base) {
-        BlockSignatures sig = BlockSignatures.of(base, DELTA_BLOCK);
-        return io.tributary.proto.v1.BlockSignatures.newBuilder().setBlockSize(DELTA_BLOCK).setLength(base.length)
-                .setWeak(ByteString.copyFrom(sig.weakBytes())).setStrong(ByteString.copyFrom(sig.strongBytes()));
-    }
 
     /** A chunk's bytes as sent: whole, or rebuilt from its delta; null (with the reason) if neither fits. */
     private static byte[] bytesOf(ChunkData c, Awaited wait, String[] wrong) {
@@ -304,13 +302,8 @@ final class WriteCall implements StreamObserver<WriteRequest> {
                     : "a chunk with both bytes and a delta";
             return null;
         }
-        List<BlockDelta.Op> ops = new ArrayList<>(c.getDeltaCount());
-        for (DeltaOp op : c.getDeltaList()) {
-            ops.add(op.getLiteral().isEmpty() ? new BlockDelta.Copy(op.getCopyBlock(), op.getCopyCount())
-                    : new BlockDelta.Literal(op.getLiteral().toByteArray()));
-        }
         try {
-            return BlockDelta.apply(wait.base(), DELTA_BLOCK, ops, wait.ref().length());
+            return BlockDelta.apply(wait.base(), DELTA_BLOCK, DeltaWire.fromWire(c.getDeltaList()), wait.ref().length());
         } catch (IllegalArgumentException e) {
             wrong[0] = e.getMessage();
             return null;

@@ -12,7 +12,7 @@ import io.grpc.stub.StreamObserver;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.chunk.Chunker;
 import io.tributary.gateway.delta.BlockDelta;
-import io.tributary.gateway.delta.BlockSignatures;
+import io.tributary.gateway.delta.DeltaWire;
 import io.tributary.proto.v1.ChunkData;
 import io.tributary.proto.v1.ChunkDigest;
 import io.tributary.proto.v1.DeltaOp;
@@ -497,11 +497,7 @@ class LanApiIT {
                 io.tributary.proto.v1.BlockSignatures base = missing.getMissing().getBasesCount() > 0
                         ? missing.getMissing().getBases(missing.getMissing().getSha256List().indexOf(digest)) : null;
                 if (base != null && base.getBlockSize() > 0) {
-                    for (BlockDelta.Op op : BlockDelta.encode(piece, BlockSignatures.fromWire(base.getBlockSize(), base.getLength(),
-                            base.getWeak().toByteArray(), base.getStrong().toByteArray()))) {
-                        chunk.addDelta(op instanceof BlockDelta.Copy c ? DeltaOp.newBuilder().setCopyBlock(c.block()).setCopyCount(c.count())
-                                : DeltaOp.newBuilder().setLiteral(ByteString.copyFrom(((BlockDelta.Literal) op).bytes())));
-                    }
+                    chunk.addAllDelta(DeltaWire.toWire(BlockDelta.encode(piece, DeltaWire.fromWire(base))));
                     sent += chunk.build().getSerializedSize() - digest.size();
                 } else {
                     chunk.setData(ByteString.copyFrom(piece));
