@@ -13,8 +13,8 @@ import io.tributary.proto.v1.ChunkDigest;
 import io.tributary.proto.v1.Missing;
 import io.tributary.proto.v1.FileServiceGrpc;
 import io.tributary.proto.v1.WriteBegin;
-import io.tributary.proto.v1.WriteCommit;
 import io.tributary.proto.v1.WriteRequest;
+import io.tributary.proto.v1.WriteRequests;
 import io.tributary.proto.v1.WriteResponse;
 
 import java.io.IOException;
@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +36,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
- * One Write call carrying many files at once: each thread that writes a file sends its begin,
- * waits for the gateway's answer, sends what is missing and its commit, and waits again, while
- * other threads' files travel the same call. The gateway then commits the files that are ready
- * together, so small files cost a few messages each instead of a call and two round trips.
- * A chunk that several files of the call lack is sent once.
+ * One Write call carrying many files at once: each thread that writes a file sends its begin
+ * (asking the gateway to commit once the file is complete), waits for the gateway's answer,
+ * sends what is missing, and waits again, while other threads' files travel the same call. What
+ * the threads send meanwhile goes out together as one message, and the gateway answers in
+ * batches too and commits the files that are ready together, so a small file costs a fraction of
+ * a message and of a disk wait. A chunk that several files of the call lack is sent once.
  */
 final class WriteStream implements AutoCloseable {
     /** Files in flight at once: well under what the gateway lets one call hold (1,024). */
     static final int IN_FLIGHT = 512;
     private static final long ANSWER_MINUTES = 10;
+    /** One message carries at most this many requests (the gateway takes 4,096)... */
+    private static final int BATCH_REQUESTS = 1024;
+    /** ...and about this many bytes (the gateway takes messages of 16 MiB). */
+    private static final int BATCH_BYTES = 4 << 20;
+    /** Senders wait while this many bytes are queued and not yet handed to the call. */
+    private static final int QUEUED_BYTES = 16 << 20;
 
     private final ClientCallStreamObserver<WriteRequest> requests;
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
@@ -53,7 +61,13 @@ final class WriteStream implements AutoCloseable {
     private final AtomicInteger tags = new AtomicInteger();
     private final Semaphore slots = new Semaphore(IN_FLIGHT);
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    /** Guards the queue, and is notified when the call can take more or the queue shrinks. */
     private final Object ready = new Object();
+    /** Held to use {@link #requests}, which is not thread-safe: by the one drainer, or by close(). */
+    private final Object call = new Object();
+    private final ArrayDeque<WriteRequest> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private boolean draining;
     private final String share;
 
     private record Pending(CompletableFuture<WriteResponse> first, CompletableFuture<WriteResponse> last) {
@@ -91,7 +105,7 @@ final class WriteStream implements AutoCloseable {
         pending.put(tag, p);
         try {
             WriteBegin.Builder begin = WriteBegin.newBuilder().setShare(share).setPath(path).addAllChunks(content.chunks())
-                    .setModifiedMillis(mtimeMillis);
+                    .setModifiedMillis(mtimeMillis).setCommit(true);
             if (ifEtag != null) {
                 begin.setIfEtag(ifEtag);
             }
@@ -101,7 +115,6 @@ final class WriteStream implements AutoCloseable {
                 return new ShareClient.Uploaded(written(first), 0);
             }
             long bytes = sendMissing(file, content, first.getMissing(), sent);
-            send(WriteRequest.newBuilder().setTag(tag).setCommit(WriteCommit.getDefaultInstance()).build());
             return new ShareClient.Uploaded(written(await(p.last())), bytes);
         } finally {
             pending.remove(tag);
@@ -224,28 +237,91 @@ final class WriteStream implements AutoCloseable {
         }
     }
 
-    /** Sends one message when the call can take it: many threads share the call. */
+    /**
+     * Queues a request for the call. The sender that finds nobody draining the queue drains it,
+     * whatever others queued meanwhile included, a batch per message; the rest go back to work.
+     */
     private void send(WriteRequest r) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         synchronized (ready) {
-            while (!requests.isReady()) {
-                if (ended.isDone()) {
-                    throw failure();
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("the gateway took nothing for two minutes");
-                }
-                try {
-                    ready.wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted");
-                }
-            }
             if (ended.isDone()) {
                 throw failure();
             }
-            requests.onNext(r);
+            queue.add(r);
+            queuedBytes += r.getSerializedSize();
+            if (draining) {
+                while (queuedBytes > QUEUED_BYTES && !ended.isDone()) {
+                    waitReady(deadline);
+                }
+                return;
+            }
+            draining = true;
+        }
+        try {
+            drain(deadline);
+        } finally {
+            synchronized (ready) {
+                draining = false;
+                ready.notifyAll();
+            }
+        }
+    }
+
+    private void drain(long deadline) throws IOException {
+        while (true) {
+            WriteRequest message;
+            synchronized (ready) {
+                while (!requests.isReady() && !queue.isEmpty()) {
+                    if (ended.isDone()) {
+                        throw failure();
+                    }
+                    waitReady(deadline);
+                }
+                if (queue.isEmpty()) {
+                    return;
+                }
+                if (ended.isDone()) {
+                    throw failure();
+                }
+                message = takeBatch();
+                ready.notifyAll();
+            }
+            // Outside the queue's lock, so that senders go on queueing while this one is serialized.
+            synchronized (call) {
+                requests.onNext(message);
+            }
+            deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        }
+    }
+
+    /** Up to a message's worth of the queue, as one request or a batch. Holds {@link #ready}. */
+    private WriteRequest takeBatch() {
+        WriteRequest head = queue.poll();
+        long bytes = head.getSerializedSize();
+        if (queue.isEmpty()) {
+            queuedBytes -= bytes;
+            return head;
+        }
+        WriteRequests.Builder batch = WriteRequests.newBuilder().addRequests(head);
+        while (!queue.isEmpty() && batch.getRequestsCount() < BATCH_REQUESTS
+                && bytes + queue.peek().getSerializedSize() <= BATCH_BYTES) {
+            WriteRequest next = queue.poll();
+            bytes += next.getSerializedSize();
+            batch.addRequests(next);
+        }
+        queuedBytes -= bytes;
+        return batch.getRequestsCount() == 1 ? head : WriteRequest.newBuilder().setBatch(batch).build();
+    }
+
+    private void waitReady(long deadline) throws IOException {
+        if (System.nanoTime() > deadline) {
+            throw new IOException("the gateway took nothing for two minutes");
+        }
+        try {
+            ready.wait(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
         }
     }
 
@@ -261,7 +337,7 @@ final class WriteStream implements AutoCloseable {
     /** Half-closes the call and waits (bounded) for the gateway to end it. */
     @Override
     public void close() {
-        synchronized (ready) {
+        synchronized (call) {
             if (!ended.isDone()) {
                 requests.onCompleted();
             }
@@ -271,7 +347,9 @@ final class WriteStream implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            requests.cancel("closing", null);
+            synchronized (call) {
+                requests.cancel("closing", null);
+            }
         }
     }
 
@@ -290,6 +368,14 @@ final class WriteStream implements AutoCloseable {
 
         @Override
         public void onNext(WriteResponse r) {
+            if (r.hasBatch()) {
+                r.getBatch().getResponsesList().forEach(this::answered);
+            } else {
+                answered(r);
+            }
+        }
+
+        private void answered(WriteResponse r) {
             Pending p = pending.get(r.getTag());
             if (p == null) {
                 return;

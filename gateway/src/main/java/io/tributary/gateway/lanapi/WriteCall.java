@@ -24,6 +24,7 @@ import io.tributary.proto.v1.WriteBegin;
 import io.tributary.proto.v1.WriteFailed;
 import io.tributary.proto.v1.WriteRequest;
 import io.tributary.proto.v1.WriteResponse;
+import io.tributary.proto.v1.WriteResponses;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -55,6 +56,10 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     static final int DELTA_BLOCK = 2048;
     /** Old bytes one call holds at most as delta bases while their chunks are under way. */
     static final long MAX_BASE_BYTES = 64L << 20;
+    /** Requests one WriteRequests batch may hold. */
+    static final int MAX_BATCH = 4096;
+    /** Answers are sent as soon as this many bytes of them wait, else when a round ends. */
+    private static final int OUTBOX_FLUSH_BYTES = 1 << 20;
 
     private final FileServiceEndpoint files;
     private final ChunkStore chunks;
@@ -82,6 +87,10 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     private int unanswered;
     private boolean halfClosed;
     private boolean ended;
+
+    // Guarded by out: answers made and not yet sent, sent together at the end of each round.
+    private final List<WriteResponse> outbox = new ArrayList<>();
+    private int outboxBytes;
 
     WriteCall(FileServiceEndpoint files, ChunkStore chunks, ParkedChunks parked, GatewayMetrics metrics, long maxFileBytes,
               StreamObserver<WriteResponse> out) {
@@ -135,12 +144,18 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             return;
         }
         try {
-            switch (request.getKindCase()) {
-                case BEGIN -> begin(request.getTag(), request.getBegin());
-                case CHUNK -> chunk(request.getChunk());
-                case COMMIT -> commit(request.getTag());
-                case KIND_NOT_SET -> throw invalid("a WriteRequest without a kind");
+            if (request.hasBatch()) {
+                List<WriteRequest> batch = request.getBatch().getRequestsList();
+                if (batch.size() > MAX_BATCH) {
+                    throw invalid("a batch holds at most " + MAX_BATCH + " requests, this one " + batch.size());
+                }
+                for (WriteRequest r : batch) {
+                    take(r);
+                }
+            } else {
+                take(request);
             }
+            flushOut();
         } catch (StatusRuntimeException e) {
             failCall(e);
         } catch (CacheFullException e) {
@@ -149,6 +164,16 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             failCall(Status.UNAVAILABLE.withDescription("cannot store a chunk: " + e.getMessage()).asRuntimeException());
         } catch (RuntimeException e) {
             failCall(FileServiceEndpoint.status(e));
+        }
+    }
+
+    private void take(WriteRequest request) throws IOException {
+        switch (request.getKindCase()) {
+            case BEGIN -> begin(request.getTag(), request.getBegin());
+            case CHUNK -> chunk(request.getChunk());
+            case COMMIT -> commit(request.getTag());
+            case BATCH -> throw invalid("a batch within a batch");
+            case KIND_NOT_SET -> throw invalid("a WriteRequest without a kind");
         }
     }
 
@@ -204,6 +229,13 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         }
         if (!anyBase) {
             lacking.clearBases();
+        }
+        if (b.getCommit()) {
+            file.commitAsked = true;
+            if (file.outstanding.isEmpty()) {
+                toCommitter(file);   // nothing to send: the answer is Written
+                return;
+            }
         }
         send(WriteResponse.newBuilder().setTag(tag).setMissing(lacking).build());
     }
@@ -398,6 +430,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
                 ready.clear();
             }
             commitBatch(batch);
+            flushOut();
         }
         endIfDone();
     }
@@ -507,13 +540,34 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         }
     }
 
+    /** Queues an answer; it leaves with the round's others (see {@link #flushOut}). */
     private void send(WriteResponse response) {
+        boolean full;
         synchronized (out) {
+            outbox.add(response);
+            outboxBytes += response.getSerializedSize();
+            full = outboxBytes >= OUTBOX_FLUSH_BYTES;
+        }
+        if (full) {
+            flushOut();
+        }
+    }
+
+    /** Sends the queued answers, as one message if there are several. */
+    private void flushOut() {
+        synchronized (out) {
+            if (outbox.isEmpty()) {
+                return;
+            }
+            WriteResponse message = outbox.size() == 1 ? outbox.getFirst()
+                    : WriteResponse.newBuilder().setBatch(WriteResponses.newBuilder().addAllResponses(outbox)).build();
+            outbox.clear();
+            outboxBytes = 0;
             if (isEnded()) {
                 return;
             }
             try {
-                out.onNext(response);
+                out.onNext(message);
             } catch (RuntimeException e) {
                 // The call is gone (cancelled by the client): nobody is left to tell.
                 synchronized (this) {
@@ -553,6 +607,9 @@ final class WriteCall implements StreamObserver<WriteRequest> {
                 if (ended || !halfClosed || committing || unanswered > 0) {
                     return;
                 }
+            }
+            flushOut();
+            synchronized (this) {
                 ended = true;
             }
             out.onCompleted();

@@ -31,6 +31,7 @@ import io.tributary.proto.v1.WatchRequest;
 import io.tributary.proto.v1.WriteBegin;
 import io.tributary.proto.v1.WriteCommit;
 import io.tributary.proto.v1.WriteRequest;
+import io.tributary.proto.v1.WriteRequests;
 import io.tributary.proto.v1.WriteResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -267,6 +268,51 @@ class LanApiIT {
     }
 
     @Test
+    void filesThatCommitThemselvesTravelInBatchesBothWays() throws Exception {
+        files.mkdir(path("/batched"));
+        int count = 200;
+        List<byte[]> contents = new ArrayList<>();
+        WriteRequests.Builder begins = WriteRequests.newBuilder();
+        for (int i = 0; i < count; i++) {
+            contents.add(new PseudoRandomStream(500 + i, 2000 + i).readAllBytes());
+            begins.addRequests(WriteRequest.newBuilder().setTag(i)
+                    .setBegin(begin("/batched/f" + i + ".bin", List.of(contents.get(i)), "").toBuilder().setCommit(true)));
+        }
+        // One file the gateway has already: with commit set and nothing missing, its first answer is Written.
+        write("/batched/known.bin", contents.get(0), "");
+        begins.addRequests(WriteRequest.newBuilder().setTag(count)
+                .setBegin(begin("/batched/again.bin", List.of(contents.get(0)), "").toBuilder().setCommit(true)));
+        CallRecorder answers = new CallRecorder();
+        StreamObserver<WriteRequest> call = async.write(answers);
+        call.onNext(WriteRequest.newBuilder().setBatch(begins).build());
+        Map<Integer, WriteResponse> first = new HashMap<>();
+        for (int i = 0; i <= count; i++) {
+            WriteResponse r = answers.next();
+            assertNull(first.put(r.getTag(), r), "one first answer per file");
+        }
+        assertTrue(first.get(count).hasWritten(), "nothing to send, so written at once: " + first.get(count));
+        WriteRequests.Builder chunks = WriteRequests.newBuilder();
+        for (int i = 1; i < count; i++) {
+            assertEquals(1, first.get(i).getMissing().getSha256Count(), "f" + i);
+            chunks.addRequests(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder()
+                    .setSha256(first.get(i).getMissing().getSha256(0)).setData(ByteString.copyFrom(contents.get(i)))));
+        }
+        // No WriteCommit: each file commits once its chunk is here.
+        call.onNext(WriteRequest.newBuilder().setBatch(chunks).build());
+        for (int i = 1; i < count; i++) {
+            WriteResponse r = answers.next();
+            assertTrue(r.hasWritten(), r.toString());
+        }
+        call.onCompleted();
+        assertEquals(Status.OK, answers.ended());
+        assertTrue(answers.messages.get() < count / 2, answers.messages.get() + " messages for " + (2 * count) + " answers");
+        for (int i : List.of(1, 77, count - 1)) {
+            assertArrayEquals(contents.get(i), read("/batched/f" + i + ".bin", 0, 0), "f" + i);
+        }
+        assertArrayEquals(contents.get(0), read("/batched/again.bin", 0, 0));
+    }
+
+    @Test
     void anEditedFileSendsItsChangedChunksAsDeltasAgainstTheChunksTheyReplace() throws Exception {
         byte[] v1 = new PseudoRandomStream(21, 3 << 20).readAllBytes();
         Written first = write("/edited.bin", v1, "");
@@ -335,6 +381,23 @@ class LanApiIT {
         call.onNext(WriteRequest.newBuilder().setTag(5).setBegin(begin("/twice-a.txt", List.of(data), null)).build());
         call.onNext(WriteRequest.newBuilder().setTag(5).setBegin(begin("/twice-b.txt", List.of(data), null)).build());
         assertEquals(Status.Code.INVALID_ARGUMENT, twice.ended().getCode(), "a tag still in use");
+
+        CallRecorder nested = new CallRecorder();
+        call = async.write(nested);
+        WriteRequest inner = WriteRequest.newBuilder().setBatch(WriteRequests.newBuilder().addRequests(
+                WriteRequest.newBuilder().setTag(1).setBegin(begin("/nested.txt", List.of(data), null)))).build();
+        call.onNext(WriteRequest.newBuilder().setBatch(WriteRequests.newBuilder().addRequests(inner)).build());
+        assertEquals(Status.Code.INVALID_ARGUMENT, nested.ended().getCode(), "a batch within a batch");
+
+        CallRecorder oversize = new CallRecorder();
+        call = async.write(oversize);
+        WriteRequests.Builder many = WriteRequests.newBuilder();
+        for (int i = 0; i <= 4096; i++) {
+            many.addRequests(WriteRequest.newBuilder().setTag(i).setCommit(WriteCommit.getDefaultInstance()));
+        }
+        call.onNext(WriteRequest.newBuilder().setBatch(many).build());
+        assertEquals(Status.Code.INVALID_ARGUMENT, oversize.ended().getCode(), "more requests in a batch than allowed");
+        assertFalse(dav.stat("nested.txt"));
 
         CallRecorder flood = new CallRecorder();
         call = async.write(flood);
@@ -634,10 +697,18 @@ class LanApiIT {
     private static final class CallRecorder implements StreamObserver<WriteResponse> {
         private final BlockingQueue<WriteResponse> answers = new LinkedBlockingQueue<>();
         private final CompletableFuture<Status> ended = new CompletableFuture<>();
+        /** Messages received: a batch is one, however many answers it holds. */
+        final java.util.concurrent.atomic.AtomicInteger messages = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void onNext(WriteResponse r) {
-            answers.add(r);
+            messages.incrementAndGet();
+            if (r.hasBatch()) {
+                assertTrue(r.getBatch().getResponsesList().stream().noneMatch(WriteResponse::hasBatch), "a batch holds no batch");
+                answers.addAll(r.getBatch().getResponsesList());
+            } else {
+                answers.add(r);
+            }
         }
 
         @Override
