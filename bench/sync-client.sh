@@ -12,6 +12,7 @@
 # An untimed warm-up sync of other content (3,000 small files and 96 MiB) comes first, so that
 # the gateway's JIT is warm, as upload.sh does for every server.
 #
+# The client runs as users run it, through ./tributary sync (heap, JIT and AOT cache as there).
 # Tributary's bytes are the client's protocol messages (before gRPC framing and TLS), as its
 # summary line prints them; rsync's are its "Total bytes sent". rsync runs with -a (delta
 # transfer on, no compression; the tree is half random) and --delete.
@@ -26,7 +27,6 @@ flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true)
 gw_cp="$repo/gateway/target/tributary-gateway-0.1.0-SNAPSHOT.jar:$repo/gateway/target/lib/*"
-sync_cp="$repo/sync-client/target/tributary-sync-0.1.0-SNAPSHOT.jar:$repo/sync-client/target/lib/*"
 for jar in "$repo/gateway/target/tributary-gateway-0.1.0-SNAPSHOT.jar" "$repo/sync-client/target/tributary-sync-0.1.0-SNAPSHOT.jar"; do
   [[ -f $jar ]] || { echo "build first: mvn -DskipTests install ($jar missing)" >&2; exit 1; }
 done
@@ -90,8 +90,8 @@ now() { date +%s.%N; }
 tsync() {
   local t0 t1 out
   t0=$(now)
-  out=$("$java" "${flags[@]}" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$sync_cp" io.tributary.sync.cli.Main "$1" \
-    "127.0.0.1:$lan/$2" --ca "$WORK/gw/tls/gateway.crt" --once --name bench 2>&1) || { echo "$out" >&2; exit 1; }
+  out=$("$repo/tributary" sync "$1" "127.0.0.1:$lan/$2" --ca "$WORK/gw/tls/gateway.crt" --once --name bench 2>&1) \
+    || { echo "$out" >&2; exit 1; }
   t1=$(now)
   echo "$out" >>"$WORK/client.log"
   echo "$(python3 -c "print(f'{$t1-$t0:.2f}')") $(echo "$out" | sed -n 's/.* \([0-9]*\) bytes of messages up.*/\1/p' | tail -1)"
@@ -106,7 +106,12 @@ rs() {
 }
 
 echo "warm-up sync (untimed)..." >&2
+rm -f "$repo/sync-client/target/sync.aot" "$repo/sync-client/target/sync.aot.conf"
 read -r _ _ < <(tsync "$WORK/warmup" warmup)
+# The launcher records the client's start-up on its first run and builds its AOT cache in the
+# background: wait for it, so that no timed step shares the CPU with that.
+for _ in $(seq 600); do [[ -f "$repo/sync-client/target/sync.aot.conf" ]] || break; sleep 0.1; done
+[[ -f "$repo/sync-client/target/sync.aot" ]] || echo "note: no AOT cache for the client; timings are without it" >&2
 
 echo "initial sync..." >&2
 read -r t_init b_init < <(tsync "$WORK/tree" share)

@@ -106,7 +106,7 @@ final class Reconciler {
         taken.addAll(remote.keySet());
         taken.addAll(local.keySet());
 
-        TreeSet<String> paths = new TreeSet<>(Comparator.comparing(Reconciler::sortKey));
+        TreeSet<String> paths = new TreeSet<>(TREE_ORDER);
         paths.addAll(synced.keySet());
         paths.addAll(local.keySet());
         paths.addAll(remote.keySet());
@@ -220,10 +220,18 @@ final class Reconciler {
         }
     }
 
-    /** Paths in tree order: a folder right before what it holds. */
-    private static String sortKey(String path) {
-        return path.replace('/', '\u0000');
-    }
+    /** Paths in tree order, a folder right before what it holds: '/' sorts below every other character. */
+    private static final Comparator<String> TREE_ORDER = (a, b) -> {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return x == '/' ? -1 : y == '/' ? 1 : Character.compare(x, y);
+            }
+        }
+        return Integer.compare(a.length(), b.length());
+    };
 
     private Action decide(String path, Local l, FileEntry r, Synced s) throws IOException {
         boolean localDir = l != null && l.directory();

@@ -9,6 +9,7 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
@@ -32,10 +33,20 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -44,6 +55,8 @@ import java.util.function.LongConsumer;
 /** One share of a gateway, through its LAN gRPC API. */
 final class ShareClient implements AutoCloseable {
     private static final long CALL_SECONDS = 120;
+    /** Folders listed at once while reading the share's tree. */
+    private static final int PARALLEL_LISTINGS = 16;
 
     private final ManagedChannel channel;
     private final FileServiceGrpc.FileServiceBlockingStub blocking;
@@ -100,24 +113,56 @@ final class ShareClient implements AutoCloseable {
         return call().info(InfoRequest.getDefaultInstance());
     }
 
-    /** Every entry of the share, by path. */
+    /** Every entry of the share, by path: a level of folders at a time, listed in parallel (each is a round trip). */
     TreeMap<String, FileEntry> tree() {
-        TreeMap<String, FileEntry> out = new TreeMap<>();
-        ArrayDeque<String> dirs = new ArrayDeque<>();
-        dirs.add("/");
-        while (!dirs.isEmpty()) {
-            String dir = dirs.poll();
-            Iterator<ListPage> pages = call().list(ListRequest.newBuilder().setShare(share).setPath(dir).setPageSize(1000).build());
-            while (pages.hasNext()) {
-                for (FileEntry e : pages.next().getEntriesList()) {
-                    out.put(e.getPath(), e);
-                    if (e.getDirectory()) {
-                        dirs.add(e.getPath());
-                    }
+        Map<String, FileEntry> out = new ConcurrentHashMap<>();
+        List<String> level = List.of("/");
+        while (!level.isEmpty()) {
+            Queue<String> next = new ConcurrentLinkedQueue<>();
+            Semaphore slots = new Semaphore(PARALLEL_LISTINGS);
+            List<Future<?>> listings = new ArrayList<>(level.size());
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (String dir : level) {
+                    listings.add(pool.submit(() -> {
+                        slots.acquire();
+                        try {
+                            list(dir, out, next);
+                        } finally {
+                            slots.release();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> listing : listings) {
+                    awaitListing(listing);
+                }
+            }
+            level = List.copyOf(next);
+        }
+        return new TreeMap<>(out);
+    }
+
+    private void list(String dir, Map<String, FileEntry> out, Queue<String> subfolders) {
+        Iterator<ListPage> pages = call().list(ListRequest.newBuilder().setShare(share).setPath(dir).setPageSize(1000).build());
+        while (pages.hasNext()) {
+            for (FileEntry e : pages.next().getEntriesList()) {
+                out.put(e.getPath(), e);
+                if (e.getDirectory()) {
+                    subfolders.add(e.getPath());
                 }
             }
         }
-        return out;
+    }
+
+    private static void awaitListing(Future<?> listing) {
+        try {
+            listing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     FileEntry stat(String path) {

@@ -90,6 +90,22 @@ class SyncCommandIT extends GatewayWithLanApi {
         assertTrue(deniedSaid.contains("refused the credentials"), deniedSaid);
         assertTrue(wrong.waitFor(1, TimeUnit.MINUTES));
         assertEquals(3, wrong.exitValue(), "no credentials and no terminal: " + output(wrong));
+
+        // A --ca that is no certificate is named as such, not left to a TLS stack trace.
+        Path notPem = root.resolve("not-a-certificate.pem");
+        Files.writeString(notPem, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+        for (Path ca : List.of(notPem, root.resolve("absent.pem"))) {
+            List<String> cmd = command(folder, "--once");
+            cmd.set(cmd.indexOf("--ca") + 1, ca.toString());
+            ProcessBuilder badCa = new ProcessBuilder(cmd).redirectErrorStream(true);
+            badCa.environment().put("TRIBUTARY_USER", gateway.user());
+            badCa.environment().put("TRIBUTARY_PASSWORD", gateway.password());
+            Process refusedCa = badCa.start();
+            assertTrue(refusedCa.waitFor(1, TimeUnit.MINUTES));
+            String caSaid = output(refusedCa);
+            assertEquals(3, refusedCa.exitValue(), caSaid);
+            assertTrue(caSaid.contains("--ca " + ca) && !caSaid.contains("Exception"), caSaid);
+        }
     }
 
     @Test

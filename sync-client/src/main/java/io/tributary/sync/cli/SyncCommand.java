@@ -8,8 +8,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.util.concurrent.Callable;
 
 @Command(name = "sync", mixinStandardHelpOptions = true,
@@ -50,8 +54,9 @@ public final class SyncCommand implements Callable<Integer> {
             System.err.println("tributary sync: no credentials; set TRIBUTARY_USER and TRIBUTARY_PASSWORD (never on the command line)");
             return UNREACHABLE;
         }
-        if (!Files.isReadable(ca)) {
-            System.err.println("tributary sync: cannot read the certificate " + ca);
+        String badCa = certificateProblem(ca);
+        if (badCa != null) {
+            System.err.println("tributary sync: --ca " + ca + ": " + badCa);
             return UNREACHABLE;
         }
         Files.createDirectories(folder);
@@ -67,6 +72,19 @@ public final class SyncCommand implements Callable<Integer> {
                     : code == Status.Code.UNAVAILABLE ? "cannot reach the gateway at " + gateway
                     : "the gateway refused: " + code) + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")"));
             return UNREACHABLE;
+        }
+    }
+
+    /** Why {@code pem} cannot be the gateway certificate to trust, or null if it can. */
+    static String certificateProblem(Path pem) {
+        if (!Files.isReadable(pem)) {
+            return "cannot read it";
+        }
+        try (InputStream in = Files.newInputStream(pem)) {
+            return CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()
+                    ? "holds no certificate (expected PEM, as DATA/tls/gateway.crt on the gateway)" : null;
+        } catch (IOException | CertificateException e) {
+            return "not a readable PEM certificate";
         }
     }
 }
