@@ -9,8 +9,8 @@
 #   rename    the 200-file folder renamed: bytes sent (target: fewer than rsync)
 #   small     10,000 files of 4 KiB into an empty share: files/s (target: >= 2,000)
 #
-# An untimed warm-up sync of other content (3,000 small files and 96 MiB) comes first, so that
-# the gateway's JIT is warm, as upload.sh does for every server.
+# An untimed warm-up sync of other content (upload.sh's ~250 MB warm-up tree) comes first, so
+# that the gateway's JIT is warm, as upload.sh does for every server.
 #
 # The client runs as users run it, through ./tributary sync (heap, JIT and AOT cache as there).
 # Tributary's bytes are the client's protocol messages (before gRPC framing and TLS), as its
@@ -50,13 +50,11 @@ for i in range(10000):
     d = f"{work}/small/s{i // 100:03d}"
     os.makedirs(d, exist_ok=True)
     open(f"{d}/f{i:05d}.bin", "wb").write(r.randbytes(4096))
-# Warm-up content the timed steps never see: the gateway's JIT warms on it, as in upload.sh.
-for i in range(3000):
-    d = f"{work}/warmup/w{i // 100:03d}"
-    os.makedirs(d, exist_ok=True)
-    open(f"{d}/f{i:05d}.bin", "wb").write(r.randbytes(4096 + i % 9000))
-open(f"{work}/warmup/large.bin", "wb").write(r.randbytes(96 << 20))
 PY
+# Warm-up content the timed steps never see, the same as upload.sh's: ~250 MB shaped like the
+# tree (small and large, text-like and random), so the gateway's JIT has compiled every path of
+# the timed steps, as after minutes of service.
+"$here/make-tree.sh" --warmup "$WORK/warmup" >/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

@@ -49,8 +49,8 @@ final class WriteStream implements AutoCloseable {
     private static final long ANSWER_MINUTES = 10;
     /** One message carries at most this many requests (the gateway takes 4,096)... */
     private static final int BATCH_REQUESTS = 1024;
-    /** ...and about this many bytes (the gateway takes messages of 16 MiB). */
-    private static final int BATCH_BYTES = 4 << 20;
+    /** ...and at most this many bytes of requests, well under the gateway's 4 MiB per message with the framing. */
+    private static final int BATCH_BYTES = 2 << 20;
     /** Senders wait while this many bytes are queued and not yet handed to the call. */
     private static final int QUEUED_BYTES = 16 << 20;
 
