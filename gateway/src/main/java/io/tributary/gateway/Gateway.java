@@ -3,7 +3,10 @@ package io.tributary.gateway;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
+import io.tributary.gateway.auth.Authenticator;
 import io.tributary.gateway.auth.BasicAuthenticator;
+import io.tributary.gateway.auth.BearerAuthenticator;
+import io.tributary.gateway.auth.TokenVerifier;
 import io.tributary.gateway.auth.LocalUserStore;
 import io.tributary.gateway.keys.LocalKeyStore;
 import io.tributary.gateway.keys.TenantKeys;
@@ -72,7 +75,10 @@ public final class Gateway implements AutoCloseable {
             if (config.uplink() != null) {
                 uplink = Uplink.start(store, metrics, config.uplink());
             }
-            BasicAuthenticator authenticator = new BasicAuthenticator(users, metrics);
+            Authenticator authenticator = new BasicAuthenticator(users, metrics);
+            if (config.oidc() != null) {
+                authenticator = new BearerAuthenticator(new TokenVerifier(config.oidc()), authenticator, metrics);
+            }
             WebDavService webdav = new WebDavService(new Shares(store.shares()), authenticator, limits(config), metrics);
             shareServer = WebServer.builder()
                     .host(config.bindHost())

@@ -1,5 +1,6 @@
 package io.tributary.gateway;
 
+import io.tributary.gateway.auth.OidcSettings;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.journal.Durability;
 import io.tributary.gateway.uplink.UplinkSettings;
@@ -20,11 +21,13 @@ import java.util.Map;
  * @param keysDir        the tenant keystore; gateways of one tenant must share its keys
  * @param uplink         how to reach central, or null for a gateway on its own
  * @param cacheCapBytes  most bytes the chunk cache may take; 0 for no cap
+ * @param oidc           the OIDC issuer (Keycloak realm) whose access tokens admit users, or null
+ *                       for the local user store only
  */
 public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
                             List<String> shares, Map<String, String> localUsers, Durability durability,
                             long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel, Path keysDir,
-                            UplinkSettings uplink, long cacheCapBytes, int lanPort) {
+                            UplinkSettings uplink, long cacheCapBytes, int lanPort, OidcSettings oidc) {
     public static final long DEFAULT_MAX_UPLOAD = 1L << 40;
     public static final int DEFAULT_ZSTD_LEVEL = 1;
 
@@ -59,6 +62,6 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
                          List<String> shares, Map<String, String> localUsers, Durability durability,
                          long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
         this(dataDir, ssdDir, bindHost, sharePort, httpPort, shares, localUsers, durability, maxUploadBytes,
-                chunkSizes, zstdLevel, null, null, 0, -1);
+                chunkSizes, zstdLevel, null, null, 0, -1, null);
     }
 }

@@ -2,6 +2,7 @@ package io.tributary.gateway.cli;
 
 import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
+import io.tributary.gateway.auth.OidcSettings;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.journal.Durability;
 import io.tributary.gateway.uplink.UplinkSettings;
@@ -84,6 +85,15 @@ public final class GatewayCommand implements Callable<Integer> {
                     + "Suffixes k, m, g. Default: ${DEFAULT-VALUE} (no cap).")
     String cacheCap;
 
+    @Option(names = "--oidc-issuer", paramLabel = "URL",
+            description = "Also admit users by OIDC access token (Authorization: Bearer) from this issuer, e.g. a Keycloak realm "
+                    + "https://sso.example.com/realms/acme; checked here against its published keys. Default: local users only.")
+    String oidcIssuer;
+
+    @Option(names = "--oidc-audience", paramLabel = "AUD",
+            description = "The audience tokens must name (Keycloak: an audience mapper on the client). Default: tributary.")
+    String oidcAudience;
+
     @Override
     public Integer call() throws Exception {
         GatewayConfig config = config();
@@ -120,7 +130,23 @@ public final class GatewayCommand implements Callable<Integer> {
                 UplinkSettings.DEFAULT_WINDOW, UplinkSettings.parsePins(pins));
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
-                ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort);
+                ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort, oidc());
+    }
+
+    private OidcSettings oidc() {
+        if (oidcIssuer == null) {
+            if (oidcAudience != null) {
+                throw new IllegalArgumentException("--oidc-audience needs --oidc-issuer");
+            }
+            return null;
+        }
+        java.net.URI issuer;
+        try {
+            issuer = new java.net.URI(oidcIssuer);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--oidc-issuer is not a URL: " + e.getMessage());
+        }
+        return new OidcSettings(issuer, oidcAudience != null ? oidcAudience : "tributary");
     }
 
     private static String hostName() {

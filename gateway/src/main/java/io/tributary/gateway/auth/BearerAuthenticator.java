@@ -1,0 +1,39 @@
+package io.tributary.gateway.auth;
+
+import io.tributary.gateway.observe.GatewayMetrics;
+
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * OIDC bearer tokens, checked by a {@link TokenVerifier}; every other kind of credentials goes to
+ * the authenticator behind it (Basic against the local store, for mapped drives).
+ */
+public final class BearerAuthenticator implements Authenticator {
+    private static final Logger LOG = Logger.getLogger(BearerAuthenticator.class.getName());
+
+    private final TokenVerifier verifier;
+    private final Authenticator otherwise;
+    private final GatewayMetrics metrics;
+
+    public BearerAuthenticator(TokenVerifier verifier, Authenticator otherwise, GatewayMetrics metrics) {
+        this.verifier = verifier;
+        this.otherwise = otherwise;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Optional<String> authenticate(String authorization, String remoteAddress) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return otherwise.authenticate(authorization, remoteAddress);
+        }
+        try {
+            return Optional.of(verifier.verify(authorization.substring(7).trim()).user());
+        } catch (TokenRejectedException e) {
+            metrics.authFailures.inc();
+            LOG.log(Level.INFO, () -> "bearer token refused from " + remoteAddress + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
