@@ -6,6 +6,10 @@ import io.helidon.webserver.http1.Http1Config;
 import io.tributary.gateway.auth.Authenticator;
 import io.tributary.gateway.auth.BasicAuthenticator;
 import io.tributary.gateway.auth.BearerAuthenticator;
+import io.tributary.gateway.auth.OidcSettings;
+import io.tributary.gateway.auth.PasswordGrant;
+import io.tributary.gateway.auth.RememberedSignIns;
+import io.tributary.gateway.auth.SignInThrottle;
 import io.tributary.gateway.auth.TokenVerifier;
 import io.tributary.gateway.auth.LocalUserStore;
 import io.tributary.gateway.keys.LocalKeyStore;
@@ -77,7 +81,13 @@ public final class Gateway implements AutoCloseable {
             }
             Authenticator authenticator = new BasicAuthenticator(users, metrics);
             if (config.oidc() != null) {
-                authenticator = new BearerAuthenticator(new TokenVerifier(config.oidc()), authenticator, metrics);
+                TokenVerifier verifier = new TokenVerifier(config.oidc());
+                if (config.oidc().passwordClient() != null) {
+                    PasswordGrant grant = new PasswordGrant(verifier, config.oidc().passwordClient(), clientSecret(config.oidc()));
+                    authenticator = new BasicAuthenticator(users, metrics, new SignInThrottle(), grant,
+                            RememberedSignIns.open(data.resolve("remembered-users"), config.oidc().offlineWindow()));
+                }
+                authenticator = new BearerAuthenticator(verifier, authenticator, metrics);
             }
             WebDavService webdav = new WebDavService(new Shares(store.shares()), authenticator, limits(config), metrics);
             shareServer = WebServer.builder()
@@ -116,6 +126,18 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** The password client's secret from its file, or null for a public client. */
+    private static String clientSecret(OidcSettings oidc) throws IOException {
+        if (oidc.clientSecretFile() == null) {
+            return null;
+        }
+        String secret = Files.readString(oidc.clientSecretFile()).strip();
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException("--oidc-client-secret-file " + oidc.clientSecretFile() + " is empty");
+        }
+        return secret;
     }
 
     private static WebDavLimits limits(GatewayConfig config) {

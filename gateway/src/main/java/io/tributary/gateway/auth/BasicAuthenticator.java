@@ -2,6 +2,7 @@ package io.tributary.gateway.auth;
 
 import io.tributary.gateway.observe.GatewayMetrics;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,28 +11,50 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * HTTP Basic authentication against the local user store. A verified header is remembered (as a
- * hash, never the password) for a short while, so the slow password hash runs once per client,
- * not once per request: a mapped drive sends its credentials with every request.
+ * HTTP Basic authentication: against the local user store, and for names it does not hold, at
+ * the OIDC issuer by password grant when one is configured (falling back to the users it admitted
+ * lately while it cannot be reached). A verified header is remembered (as a hash, never the
+ * password) for a short while, so the slow path runs once per client, not once per request: a
+ * mapped drive sends its credentials with every request. Failures are throttled per user and
+ * per address.
  */
 public final class BasicAuthenticator implements Authenticator {
+    private static final Logger LOG = Logger.getLogger(BasicAuthenticator.class.getName());
     private static final int MAX_HEADER = 1024;
     private static final int REMEMBERED = 1024;
     private static final long REMEMBER_MILLIS = 5 * 60_000;
 
     private final LocalUserStore users;
     private final GatewayMetrics metrics;
+    private final SignInThrottle throttle;
+    private final PasswordGrant issuer;
+    private final RememberedSignIns offline;
     private record Verified(String user, long untilMillis) {
     }
 
     /** Header digest to the user it proved, least recently used first. */
     private final Map<String, Verified> verified = new LinkedHashMap<>(16, 0.75f, true);
 
+    /** Local users only. */
     public BasicAuthenticator(LocalUserStore users, GatewayMetrics metrics) {
+        this(users, metrics, new SignInThrottle(), null, null);
+    }
+
+    /**
+     * @param issuer  exchanges the passwords of users the local store does not hold, or null
+     * @param offline users the issuer admitted lately, for when it cannot be reached; with issuer
+     */
+    public BasicAuthenticator(LocalUserStore users, GatewayMetrics metrics, SignInThrottle throttle, PasswordGrant issuer,
+                              RememberedSignIns offline) {
         this.users = users;
         this.metrics = metrics;
+        this.throttle = throttle;
+        this.issuer = issuer;
+        this.offline = offline;
     }
 
     @Override
@@ -56,15 +79,24 @@ public final class BasicAuthenticator implements Authenticator {
             return Optional.empty();
         }
         int colon = decoded.indexOf(':');
-        if (colon <= 0) {
+        if (colon <= 0 || colon > 256 || decoded.substring(0, colon).chars().anyMatch(Character::isISOControl)) {
             metrics.authFailures.inc();
             return Optional.empty();
         }
         String name = decoded.substring(0, colon);
-        if (!users.verify(name, decoded.substring(colon + 1).toCharArray())) {
+        char[] password = decoded.substring(colon + 1).toCharArray();
+        if (!throttle.allows(name, remoteAddress)) {
             metrics.authFailures.inc();
+            throttle.failed(name, remoteAddress);
+            LOG.info(() -> "sign-in of '" + name + "' from " + remoteAddress + " refused unchecked: too many failures lately");
             return Optional.empty();
         }
+        if (!check(name, password, remoteAddress)) {
+            metrics.authFailures.inc();
+            throttle.failed(name, remoteAddress);
+            return Optional.empty();
+        }
+        throttle.succeeded(name);
         synchronized (verified) {
             verified.put(key, new Verified(name, now + REMEMBER_MILLIS));
             if (verified.size() > REMEMBERED) {
@@ -72,6 +104,48 @@ public final class BasicAuthenticator implements Authenticator {
             }
         }
         return Optional.of(name);
+    }
+
+    private boolean check(String name, char[] password, String remoteAddress) {
+        if (issuer == null || users.has(name)) {
+            return users.verify(name, password);
+        }
+        try {
+            issuer.exchange(name, password);
+            remember(name, password);
+            return true;
+        } catch (TokenRejectedException e) {
+            LOG.info(() -> "sign-in of '" + name + "' from " + remoteAddress + " refused: " + e.getMessage());
+            forget(name);
+            return false;
+        } catch (PasswordGrant.Unreachable e) {
+            boolean admitted = offline != null && offline.admits(name, password);
+            LOG.log(Level.WARNING, () -> "the OIDC issuer cannot be reached (" + e.getMessage() + "); '" + name + "' from "
+                    + remoteAddress + (admitted ? " admitted as signed in lately" : " refused: not signed in lately with this password"));
+            return admitted;
+        }
+    }
+
+    private void remember(String name, char[] password) {
+        if (offline == null) {
+            return;
+        }
+        try {
+            offline.remember(name, password);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot keep the sign-in of '" + name + "' for offline use", e);
+        }
+    }
+
+    private void forget(String name) {
+        if (offline == null) {
+            return;
+        }
+        try {
+            offline.forget(name);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot drop the remembered sign-in of '" + name + "'", e);
+        }
     }
 
     private static String digest(String header) {

@@ -1,17 +1,9 @@
 package io.tributary.gateway.auth;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,10 +12,6 @@ import java.util.TreeMap;
  * service user only. Keycloak replaces it in production; the quick start needs nothing else.
  */
 public final class LocalUserStore {
-    private static final int ITERATIONS = 210_000;
-    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getDecoder();
-
     private final Path file;
     private final Map<String, String> hashes = new TreeMap<>();
 
@@ -55,10 +43,7 @@ public final class LocalUserStore {
         if (password.length == 0) {
             throw new IllegalArgumentException("the password of '" + name + "' is empty");
         }
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        hashes.put(name, "pbkdf2-sha256$" + ITERATIONS + "$" + B64.encodeToString(salt) + "$"
-                + B64.encodeToString(derive(password, salt, ITERATIONS)));
+        hashes.put(name, PasswordHash.of(password));
         save();
     }
 
@@ -69,17 +54,15 @@ public final class LocalUserStore {
             stored = hashes.get(name);
         }
         if (stored == null) {
-            // Spend the same time for unknown users, so timing does not reveal who exists.
-            derive(password, new byte[16], ITERATIONS);
+            PasswordHash.spendTime(password);
             return false;
         }
-        String[] parts = stored.split("\\$");
-        if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) {
-            return false;
-        }
-        byte[] expected = B64D.decode(parts[3]);
-        byte[] actual = derive(password, B64D.decode(parts[2]), Integer.parseInt(parts[1]));
-        return MessageDigest.isEqual(expected, actual);
+        return PasswordHash.matches(stored, password);
+    }
+
+    /** True if the store has a user of this name. */
+    public synchronized boolean has(String name) {
+        return hashes.containsKey(name);
     }
 
     static void checkName(String name) {
@@ -88,22 +71,9 @@ public final class LocalUserStore {
         }
     }
 
-    private static byte[] derive(char[] password, byte[] salt, int iterations) {
-        try {
-            PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2 is not available", e);
-        }
-    }
-
     private void save() throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         StringBuilder out = new StringBuilder("# Tributary local users: NAME:pbkdf2-sha256$ITERATIONS$SALT$HASH\n");
         hashes.forEach((n, h) -> out.append(n).append(':').append(h).append('\n'));
-        Files.writeString(tmp, out, StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnlyFile.replace(file, out);
     }
 }

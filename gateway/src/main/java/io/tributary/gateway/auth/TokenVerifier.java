@@ -54,6 +54,7 @@ public final class TokenVerifier {
     private final ResourceRetriever http;
     private final Clock clock;
     private ConfigurableJWTProcessor<SecurityContext> processor;   // guarded by this
+    private URI tokenEndpoint;                                     // guarded by this
     private Instant nextDiscovery = Instant.MIN;                   // guarded by this
     private String discoveryProblem = "not tried yet";             // guarded by this
 
@@ -105,7 +106,9 @@ public final class TokenVerifier {
         }
         nextDiscovery = now.plus(RETRY_DISCOVERY);
         try {
-            processor = processorFor(jwksUrl());
+            Map<String, Object> doc = discoveryDocument();
+            processor = processorFor(jwksUrl(doc));
+            tokenEndpoint = doc.get("token_endpoint") instanceof String t ? checkedUri(t, "token_endpoint") : null;
             return processor;
         } catch (IOException | RuntimeException e) {
             discoveryProblem = "cannot read " + discoveryUrl() + ": " + e.getMessage();
@@ -118,8 +121,25 @@ public final class TokenVerifier {
         return URI.create((issuer.endsWith("/") ? issuer : issuer + "/") + ".well-known/openid-configuration");
     }
 
-    /** The issuer's key set URL, from a discovery document that must name this very issuer. */
-    private URL jwksUrl() throws IOException {
+    /**
+     * The issuer's token endpoint, as its discovery document names it (read first if need be).
+     *
+     * @throws TokenRejectedException the document cannot be read now, or names no token endpoint
+     */
+    public synchronized URI tokenEndpoint() throws TokenRejectedException {
+        processor();
+        if (tokenEndpoint == null) {
+            throw new TokenRejectedException("the issuer's discovery document names no usable token_endpoint");
+        }
+        return tokenEndpoint;
+    }
+
+    OidcSettings settings() {
+        return settings;
+    }
+
+    /** The discovery document, which must name this very issuer. */
+    private Map<String, Object> discoveryDocument() throws IOException {
         Map<String, Object> doc;
         try {
             doc = JSONObjectUtils.parse(http.retrieveResource(discoveryUrl().toURL()).getContent());
@@ -131,14 +151,31 @@ public final class TokenVerifier {
             // A document for another issuer would let that one's tokens pass as this one's.
             throw new IOException("the discovery document is for issuer " + issuer + ", not " + settings.issuer());
         }
+        return doc;
+    }
+
+    private URL jwksUrl(Map<String, Object> doc) throws IOException {
         if (!(doc.get("jwks_uri") instanceof String jwks)) {
             throw new IOException("the discovery document names no jwks_uri");
         }
-        URI uri = URI.create(jwks);
-        if (!"https".equalsIgnoreCase(uri.getScheme()) && !uri.getScheme().equalsIgnoreCase(settings.issuer().getScheme())) {
-            throw new IOException("jwks_uri " + jwks + " is not https");
+        return checkedUri(jwks, "jwks_uri").toURL();
+    }
+
+    /** An endpoint the document names: https, or http only where the issuer itself is (on this machine). */
+    private URI checkedUri(String value, String what) throws IOException {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(what + " is not a URL: " + value);
         }
-        return uri.toURL();
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        boolean sameLoopback = "http".equalsIgnoreCase(uri.getScheme()) && "http".equalsIgnoreCase(settings.issuer().getScheme())
+                && settings.issuer().getHost().equals(uri.getHost());
+        if (uri.getHost() == null || !(https || sameLoopback)) {
+            throw new IOException(what + " " + value + " is not https");
+        }
+        return uri;
     }
 
     private ConfigurableJWTProcessor<SecurityContext> processorFor(URL jwks) {

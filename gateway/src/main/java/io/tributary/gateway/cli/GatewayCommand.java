@@ -94,6 +94,20 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "The audience tokens must name (Keycloak: an audience mapper on the client). Default: tributary.")
     String oidcAudience;
 
+    @Option(names = "--oidc-client", paramLabel = "ID",
+            description = "Admit Basic users the local store does not hold by exchanging their password at the issuer for this client "
+                    + "(Keycloak: direct access grants on). For Windows mapped drives, which speak only Basic. Default: off.")
+    String oidcClient;
+
+    @Option(names = "--oidc-client-secret-file", paramLabel = "FILE",
+            description = "The secret of a confidential --oidc-client, read from this file (never from the command line).")
+    java.nio.file.Path oidcClientSecretFile;
+
+    @Option(names = "--offline-window", paramLabel = "DURATION", defaultValue = "8h",
+            description = "While the issuer cannot be reached, admit a Basic user who signed in there within this long with the same "
+                    + "password (kept as a salted slow hash, mode 0600). 0 to never. Default: ${DEFAULT-VALUE}.")
+    String offlineWindow;
+
     @Override
     public Integer call() throws Exception {
         GatewayConfig config = config();
@@ -146,7 +160,23 @@ public final class GatewayCommand implements Callable<Integer> {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException("--oidc-issuer is not a URL: " + e.getMessage());
         }
-        return new OidcSettings(issuer, oidcAudience != null ? oidcAudience : "tributary");
+        return new OidcSettings(issuer, oidcAudience != null ? oidcAudience : "tributary", oidcClient, oidcClientSecretFile,
+                parseDuration(offlineWindow, "--offline-window"));
+    }
+
+    /** 90s, 30m, 8h, 2d; a bare number is seconds. */
+    static java.time.Duration parseDuration(String text, String option) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd]?)").matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(option + " takes a duration such as 90s, 30m, 8h or 2d, got '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            case "d" -> java.time.Duration.ofDays(n);
+            default -> java.time.Duration.ofSeconds(n);
+        };
     }
 
     private static String hostName() {

@@ -38,65 +38,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keycloak's discovery document and key set served by WireMock; tokens made here, good and bad. */
 class TokenVerifierTest {
-    private static final String REALM_PATH = "/realms/acme";
-    private static final String DISCOVERY = REALM_PATH + "/.well-known/openid-configuration";
-    private static final String CERTS = REALM_PATH + "/protocol/openid-connect/certs";
-    private static final String AUDIENCE = "tributary";
-
-    private static WireMockServer keycloak;
+    private static FakeRealm realm;
     private static RSAKey key;
     private static String issuer;
 
     @BeforeAll
     static void start() throws Exception {
-        keycloak = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        keycloak.start();
-        issuer = "http://127.0.0.1:" + keycloak.port() + REALM_PATH;
-        key = new RSAKeyGenerator(2048).keyID("key-1").generate();
+        realm = new FakeRealm();
+        key = realm.key;
+        issuer = realm.issuer();
     }
 
     @AfterAll
     static void stop() {
-        keycloak.stop();
+        realm.close();
     }
 
     @BeforeEach
     void serveRealm() {
-        keycloak.resetAll();
-        serveDiscovery(issuer);
-        serveKeys(key);
-    }
-
-    private static void serveDiscovery(String documentIssuer) {
-        keycloak.stubFor(get(urlEqualTo(DISCOVERY)).willReturn(okJson("{\"issuer\":\"" + documentIssuer + "\",\"jwks_uri\":\""
-                + "http://127.0.0.1:" + keycloak.port() + CERTS + "\",\"token_endpoint\":\"http://127.0.0.1:" + keycloak.port()
-                + REALM_PATH + "/protocol/openid-connect/token\"}")));
-    }
-
-    private static void serveKeys(RSAKey... keys) {
-        List<com.nimbusds.jose.jwk.JWK> published = java.util.Arrays.stream(keys).map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK()).toList();
-        keycloak.stubFor(get(urlEqualTo(CERTS)).willReturn(okJson(new JWKSet(published).toString())));
+        realm.serve();
     }
 
     private static TokenVerifier verifier() {
-        return new TokenVerifier(new OidcSettings(URI.create(issuer), AUDIENCE));
+        return new TokenVerifier(new OidcSettings(URI.create(issuer), FakeRealm.AUDIENCE));
     }
 
-    /** A token as Keycloak issues it, changed by {@code edit}. */
     private static JWTClaimsSet.Builder claims() {
-        Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(issuer).subject("0b6f2c1e-user").audience(List.of(AUDIENCE, "account"))
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now.minusSeconds(1))).expirationTime(Date.from(now.plusSeconds(300)))
-                .claim("preferred_username", "alice").claim("realm_access", Map.of("roles", List.of("share-write", "offline_access")))
-                .claim("groups", List.of("/finance"));
+        return realm.claims("alice");
     }
 
     private static String signed(RSAKey with, Consumer<JWTClaimsSet.Builder> edit) throws Exception {
-        JWTClaimsSet.Builder c = claims();
-        edit.accept(c);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(with.getKeyID()).type(JOSEObjectType.JWT).build(), c.build());
-        jwt.sign(new RSASSASigner(with));
-        return jwt.serialize();
+        return realm.token(with, "alice", edit);
     }
 
     /** Refused, and for the reason expected: {@code because} is part of the message. */
@@ -120,8 +92,8 @@ class TokenVerifierTest {
         for (int i = 0; i < 20; i++) {
             assertEquals("alice", v.verify(signed(key, c -> { })).user());
         }
-        keycloak.verify(1, getRequestedFor(urlEqualTo(DISCOVERY)));
-        keycloak.verify(1, getRequestedFor(urlEqualTo(CERTS)));
+        realm.server.verify(1, getRequestedFor(urlEqualTo(FakeRealm.DISCOVERY)));
+        realm.server.verify(1, getRequestedFor(urlEqualTo(FakeRealm.CERTS)));
     }
 
     @Test
@@ -134,7 +106,7 @@ class TokenVerifierTest {
         String otherUser = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 claims().claim("preferred_username", "mallory").build().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         refused(v, parts[0] + "." + otherUser + "." + parts[2], "claims swapped under a valid signature", "Invalid signature");
-        refused(v, signed(key, c -> c.issuer("http://127.0.0.1:" + keycloak.port() + "/realms/other")), "another realm", "iss claim");
+        refused(v, signed(key, c -> c.issuer("http://127.0.0.1:" + realm.server.port() + "/realms/other")), "another realm", "iss claim");
         refused(v, signed(key, c -> c.audience("account")), "not for this service", "aud claim");
         refused(v, signed(key, c -> c.expirationTime(Date.from(Instant.now().minusSeconds(120)))), "expired", "Expired");
         refused(v, signed(key, c -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(600)))), "not yet valid", "before use time");
@@ -156,59 +128,43 @@ class TokenVerifierTest {
     void aRotatedKeyIsFoundWithoutARestart() throws Exception {
         TokenVerifier v = verifier();
         assertEquals("alice", v.verify(signed(key, c -> { })).user());
-        RSAKey next = new RSAKeyGenerator(2048).keyID("key-2").generate();
-        serveKeys(key, next);
+        RSAKey next = FakeRealm.newKey("key-2");
+        realm.serveKeys(key, next);
         assertEquals("bob", v.verify(signed(next, c -> c.claim("preferred_username", "bob"))).user());
-        keycloak.verify(2, getRequestedFor(urlEqualTo(CERTS)));
+        realm.server.verify(2, getRequestedFor(urlEqualTo(FakeRealm.CERTS)));
     }
 
     @Test
     void aDiscoveryDocumentForAnotherIssuerIsRefused() throws Exception {
-        keycloak.resetAll();
-        serveDiscovery("http://127.0.0.1:" + keycloak.port() + "/realms/evil");
-        serveKeys(key);
+        realm.server.resetAll();
+        realm.serveDiscovery("http://127.0.0.1:" + realm.server.port() + "/realms/evil");
+        realm.serveKeys(key);
         TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier().verify(signed(key, c -> { })));
         assertTrue(e.getMessage().contains("/realms/evil"), e.getMessage());
     }
 
     @Test
     void anUnreachableIssuerRefusesTokensUntilItAnswers() throws Exception {
-        keycloak.resetAll();
-        keycloak.stubFor(get(urlEqualTo(DISCOVERY)).willReturn(aResponse().withStatus(503)));
-        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
-        java.time.Clock clock = new java.time.Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public java.time.Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
-        TokenVerifier v = new TokenVerifier(new OidcSettings(URI.create(issuer), AUDIENCE), clock);
+        realm.server.resetAll();
+        realm.server.stubFor(get(urlEqualTo(FakeRealm.DISCOVERY)).willReturn(aResponse().withStatus(503)));
+        SettableClock clock = new SettableClock();
+        TokenVerifier v = new TokenVerifier(new OidcSettings(URI.create(issuer), FakeRealm.AUDIENCE), clock);
         String token = signed(key, c -> { });
         refused(v, token, "issuer down", "503");
         serveRealm();
         refused(v, token, "not asked again at once", "keys are unknown");
-        keycloak.verify(0, getRequestedFor(urlEqualTo(DISCOVERY)));
-        now.set(now.get().plus(TokenVerifier.RETRY_DISCOVERY).plus(Duration.ofSeconds(1)));
+        realm.server.verify(0, getRequestedFor(urlEqualTo(FakeRealm.DISCOVERY)));
+        clock.advance(TokenVerifier.RETRY_DISCOVERY.plus(Duration.ofSeconds(1)));
         assertEquals("alice", v.verify(token).user(), "read once it answers");
     }
 
     @Test
     void settingsRefuseWhatCouldLeakOrMislead() {
-        assertThrows(IllegalArgumentException.class, () -> new OidcSettings(URI.create("http://sso.example.com/realms/a"), AUDIENCE),
+        assertThrows(IllegalArgumentException.class, () -> new OidcSettings(URI.create("http://sso.example.com/realms/a"), FakeRealm.AUDIENCE),
                 "plain http off this machine");
-        assertThrows(IllegalArgumentException.class, () -> new OidcSettings(URI.create("https://sso.example.com/realms/a?x=1"), AUDIENCE));
+        assertThrows(IllegalArgumentException.class, () -> new OidcSettings(URI.create("https://sso.example.com/realms/a?x=1"), FakeRealm.AUDIENCE));
         assertThrows(IllegalArgumentException.class, () -> new OidcSettings(URI.create("https://sso.example.com/realms/a"), " "));
         assertEquals("https://sso.example.com/realms/a",
-                new OidcSettings(URI.create("https://sso.example.com/realms/a"), AUDIENCE).issuer().toString());
+                new OidcSettings(URI.create("https://sso.example.com/realms/a"), FakeRealm.AUDIENCE).issuer().toString());
     }
 }

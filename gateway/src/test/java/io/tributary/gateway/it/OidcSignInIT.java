@@ -1,39 +1,29 @@
 package io.tributary.gateway.it;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import io.tributary.gateway.auth.FakeRealm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Date;
-import java.util.List;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A gateway told to trust a Keycloak realm (its discovery document and keys served by WireMock)
- * admits a bearer of that realm's token to the share, refuses a forged one, and still admits its
- * local users.
+ * A gateway process told to trust a Keycloak realm (WireMock) admits a bearer of the realm's
+ * token and a Basic user the realm vouches for, refuses a forged token, and still admits its local
+ * users.
  */
 class OidcSignInIT {
     @TempDir
@@ -41,47 +31,43 @@ class OidcSignInIT {
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    void aRealmsTokenOpensTheShareAndAForgedOneDoesNot() throws Exception {
-        WireMockServer keycloak = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        keycloak.start();
-        try {
-            String issuer = "http://127.0.0.1:" + keycloak.port() + "/realms/acme";
-            RSAKey key = new RSAKeyGenerator(2048).keyID("realm-key").generate();
-            keycloak.stubFor(get(urlEqualTo("/realms/acme/.well-known/openid-configuration")).willReturn(okJson(
-                    "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/protocol/openid-connect/certs\"}")));
-            keycloak.stubFor(get(urlEqualTo("/realms/acme/protocol/openid-connect/certs"))
-                    .willReturn(okJson(new JWKSet(key.toPublicJWK()).toString())));
-            try (GatewayProcess gateway = GatewayProcess.start(GatewayProcess.Config.of("oidc", dataDir)
-                    .extraArgs("--oidc-issuer", issuer, "--oidc-audience", "tributary"))) {
+    void aRealmsUsersOpenTheShareAndForgeriesDoNot() throws Exception {
+        try (FakeRealm realm = new FakeRealm()) {
+            realm.server.stubFor(post(urlEqualTo("/realms/acme/protocol/openid-connect/token")).atPriority(5)
+                    .willReturn(aResponse().withStatus(401).withBody("{\"error\":\"invalid_grant\"}")));
+            realm.server.stubFor(post(urlEqualTo("/realms/acme/protocol/openid-connect/token")).atPriority(1)
+                    .withRequestBody(containing("username=erin")).withRequestBody(containing("password=erins-password"))
+                    .willReturn(okJson("{\"access_token\":\"" + realm.token("erin") + "\"}")));
+            try (GatewayProcess gateway = GatewayProcess.start(GatewayProcess.Config.of("oidc", dataDir).extraArgs(
+                    "--oidc-issuer", realm.issuer(), "--oidc-audience", FakeRealm.AUDIENCE, "--oidc-client", "tributary-gateway"))) {
                 int port = gateway.sharePort();
-                RawHttp.Response put = new RawHttp(port, "Bearer " + token(key, issuer, "carol"))
+                RawHttp.Response put = new RawHttp(port, "Bearer " + realm.token("carol"))
                         .send("PUT", "/share/from-carol.txt", Map.of(), "signed in by token".getBytes(StandardCharsets.UTF_8));
                 assertEquals(201, put.status(), put.toString());
 
+                RawHttp.Response basic = new RawHttp(port, "Basic " + Base64.getEncoder().encodeToString(
+                        "erin:erins-password".getBytes(StandardCharsets.UTF_8)))
+                        .send("PUT", "/share/from-erin.txt", Map.of(), "signed in at the realm".getBytes(StandardCharsets.UTF_8));
+                assertEquals(201, basic.status(), "a mapped drive's Basic credentials, checked at the realm: " + basic);
+
                 long failures = gateway.metrics().count("tributary_auth_failures");
-                RSAKey impostor = new RSAKeyGenerator(2048).keyID("realm-key").generate();
-                RawHttp.Response forged = new RawHttp(port, "Bearer " + token(impostor, issuer, "mallory"))
+                RSAKey impostor = FakeRealm.newKey(realm.key.getKeyID());
+                RawHttp.Response forged = new RawHttp(port, "Bearer " + realm.token(impostor, "mallory", c -> { }))
                         .send("PUT", "/share/from-mallory.txt", Map.of(), "forged".getBytes(StandardCharsets.UTF_8));
                 assertEquals(401, forged.status(), forged.toString());
-                assertTrue(gateway.metrics().count("tributary_auth_failures") > failures, "the refusal is counted");
+                RawHttp.Response guessed = new RawHttp(port, "Basic " + Base64.getEncoder().encodeToString(
+                        "erin:guess".getBytes(StandardCharsets.UTF_8)))
+                        .send("PUT", "/share/from-guess.txt", Map.of(), "guessed".getBytes(StandardCharsets.UTF_8));
+                assertEquals(401, guessed.status(), guessed.toString());
+                assertEquals(failures + 2, gateway.metrics().count("tributary_auth_failures"), "both refusals are counted");
 
                 Dav local = gateway.dav();
                 assertEquals("signed in by token", local.getString("from-carol.txt").body(), "and a local user still signs in");
+                assertEquals("signed in at the realm", local.getString("from-erin.txt").body());
                 assertEquals(404, local.getString("from-mallory.txt").statusCode(), "nothing of the forged request was kept");
-                assertFalse(gateway.log().contains("signed in by token"), "content is not logged");
+                assertEquals(404, local.getString("from-guess.txt").statusCode());
+                assertTrue(!gateway.log().contains("erins-password"), "passwords are not logged");
             }
-        } finally {
-            keycloak.stop();
         }
-    }
-
-    private static String token(RSAKey key, String issuer, String user) throws Exception {
-        Instant now = Instant.now();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
-                new JWTClaimsSet.Builder().issuer(issuer).subject("id-" + user).audience(List.of("tributary"))
-                        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
-                        .claim("preferred_username", user).build());
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
     }
 }

@@ -1,0 +1,99 @@
+package io.tributary.gateway.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Users Keycloak admitted lately, each with a salted slow hash of the password it accepted and
+ * the time it did: while Keycloak or the WAN is down, such a user is still admitted with that
+ * same password for a bounded window after their last sign-in. Kept in a file only the service
+ * user can read, so a restart during an outage keeps the branch working.
+ */
+public final class RememberedSignIns {
+    private record Remembered(Instant at, String hash) {
+    }
+
+    private final Path file;
+    private final Duration window;
+    private final Clock clock;
+    private final Map<String, Remembered> users = new TreeMap<>();
+
+    private RememberedSignIns(Path file, Duration window, Clock clock) {
+        this.file = file;
+        this.window = window;
+        this.clock = clock;
+    }
+
+    /** @param window how long after a user's last sign-in at Keycloak the gateway admits them on its own */
+    public static RememberedSignIns open(Path file, Duration window) throws IOException {
+        return open(file, window, Clock.systemUTC());
+    }
+
+    static RememberedSignIns open(Path file, Duration window, Clock clock) throws IOException {
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("the offline window must not be negative");
+        }
+        RememberedSignIns r = new RememberedSignIns(file, window, clock);
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] parts = line.split(":", 3);
+                if (line.startsWith("#") || parts.length != 3) {
+                    continue;
+                }
+                try {
+                    r.users.put(parts[0], new Remembered(Instant.ofEpochSecond(Long.parseLong(parts[1])), parts[2]));
+                } catch (NumberFormatException e) {
+                    // a damaged line only costs that user a sign-in at Keycloak
+                }
+            }
+        }
+        return r;
+    }
+
+    /** After Keycloak accepted {@code password} for {@code user}. Slow (hashes). */
+    public void remember(String user, char[] password) throws IOException {
+        if (window.isZero()) {
+            return;
+        }
+        String hash = PasswordHash.of(password);
+        synchronized (this) {
+            users.put(user, new Remembered(clock.instant(), hash));
+            Instant oldest = clock.instant().minus(window);
+            users.values().removeIf(r -> r.at().isBefore(oldest));
+            save();
+        }
+    }
+
+    /** After Keycloak refused {@code user}'s password: an old remembered one must not outlive that. */
+    public synchronized void forget(String user) throws IOException {
+        if (users.remove(user) != null) {
+            save();
+        }
+    }
+
+    /** True if {@code user} signed in at Keycloak with this password within the window. Slow. */
+    public boolean admits(String user, char[] password) {
+        Remembered r;
+        synchronized (this) {
+            r = users.get(user);
+        }
+        if (r == null || r.at().isBefore(clock.instant().minus(window))) {
+            PasswordHash.spendTime(password);
+            return false;
+        }
+        return PasswordHash.matches(r.hash(), password);
+    }
+
+    private void save() throws IOException {
+        StringBuilder out = new StringBuilder("# Users Keycloak admitted lately: NAME:EPOCH_SECONDS:pbkdf2-sha256$ITERATIONS$SALT$HASH\n");
+        users.forEach((name, r) -> out.append(name).append(':').append(r.at().getEpochSecond()).append(':').append(r.hash()).append('\n'));
+        OwnerOnlyFile.replace(file, out);
+    }
+}
