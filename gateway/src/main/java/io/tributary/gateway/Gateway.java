@@ -89,7 +89,7 @@ public final class Gateway implements AutoCloseable {
                 }
                 authenticator = new BearerAuthenticator(verifier, authenticator, metrics);
             }
-            WebDavService webdav = new WebDavService(new Shares(store.shares()), authenticator, limits(config), metrics);
+            WebDavService webdav = new WebDavService(new Shares(store.shares()), authenticator, config.access(), limits(config), metrics);
             shareServer = WebServer.builder()
                     .host(config.bindHost())
                     .port(config.sharePort())
@@ -109,7 +109,7 @@ public final class Gateway implements AutoCloseable {
             GatewayCertificate certificate = null;
             if (config.lanPort() >= 0) {
                 certificate = GatewayCertificate.loadOrCreate(data.resolve("tls"), certificateNames(config.bindHost()));
-                lanServer = LanApiServer.start(store, authenticator, metrics, certificate, config.bindHost(), config.lanPort(),
+                lanServer = LanApiServer.start(store, authenticator, config.access(), metrics, certificate, config.bindHost(), config.lanPort(),
                         config.maxUploadBytes());
             }
             return new Gateway(store, uplink, shareServer, operatorServer, lanServer, certificate);

@@ -1,6 +1,7 @@
 package io.tributary.gateway;
 
 import io.tributary.gateway.auth.OidcSettings;
+import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.journal.Durability;
 import io.tributary.gateway.uplink.UplinkSettings;
@@ -23,11 +24,13 @@ import java.util.Map;
  * @param cacheCapBytes  most bytes the chunk cache may take; 0 for no cap
  * @param oidc           the OIDC issuer (Keycloak realm) whose access tokens admit users, or null
  *                       for the local user store only
+ * @param access         what the issuer's users may do in which share (local users may do anything)
  */
 public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
                             List<String> shares, Map<String, String> localUsers, Durability durability,
                             long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel, Path keysDir,
-                            UplinkSettings uplink, long cacheCapBytes, int lanPort, OidcSettings oidc) {
+                            UplinkSettings uplink, long cacheCapBytes, int lanPort, OidcSettings oidc,
+                            ShareAccess access) {
     public static final long DEFAULT_MAX_UPLOAD = 1L << 40;
     public static final int DEFAULT_ZSTD_LEVEL = 1;
 
@@ -52,6 +55,14 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
         if (lanPort < -1 || lanPort > 65535) {
             throw new IllegalArgumentException("--grpc-port must be 0 to 65535, got " + lanPort);
         }
+        if (access == null) {
+            access = ShareAccess.none();
+        }
+        for (String named : access.sharesNamed()) {
+            if (!shares.contains(named)) {
+                throw new IllegalArgumentException("--acl names the share '" + named + "', which this gateway does not serve");
+            }
+        }
         if (keysDir == null) {
             keysDir = dataDir.resolve("keys");
         }
@@ -62,6 +73,6 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
                          List<String> shares, Map<String, String> localUsers, Durability durability,
                          long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
         this(dataDir, ssdDir, bindHost, sharePort, httpPort, shares, localUsers, durability, maxUploadBytes,
-                chunkSizes, zstdLevel, null, null, 0, -1, null);
+                chunkSizes, zstdLevel, null, null, 0, -1, null, null);
     }
 }

@@ -7,7 +7,7 @@ public interface Authenticator {
     /**
      * @param authorization the request's {@code Authorization} header, or null
      * @param remoteAddress the peer's address, for rate limiting failed attempts
-     * @return the user's name, or empty if the credentials are missing or wrong
+     * @return who sent it, or empty if the credentials are missing or wrong
      */
-    Optional<String> authenticate(String authorization, String remoteAddress);
+    Optional<Principal> authenticate(String authorization, String remoteAddress);
 }

@@ -33,7 +33,7 @@ public final class BasicAuthenticator implements Authenticator {
     private final SignInThrottle throttle;
     private final PasswordGrant issuer;
     private final RememberedSignIns offline;
-    private record Verified(String user, long untilMillis) {
+    private record Verified(Principal user, long untilMillis) {
     }
 
     /** Header digest to the user it proved, least recently used first. */
@@ -58,7 +58,7 @@ public final class BasicAuthenticator implements Authenticator {
     }
 
     @Override
-    public Optional<String> authenticate(String authorization, String remoteAddress) {
+    public Optional<Principal> authenticate(String authorization, String remoteAddress) {
         if (authorization == null || authorization.length() > MAX_HEADER
                 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
@@ -91,47 +91,51 @@ public final class BasicAuthenticator implements Authenticator {
             LOG.info(() -> "sign-in of '" + name + "' from " + remoteAddress + " refused unchecked: too many failures lately");
             return Optional.empty();
         }
-        if (!check(name, password, remoteAddress)) {
+        Optional<Principal> who = check(name, password, remoteAddress);
+        if (who.isEmpty()) {
             metrics.authFailures.inc();
             throttle.failed(name, remoteAddress);
             return Optional.empty();
         }
         throttle.succeeded(name);
         synchronized (verified) {
-            verified.put(key, new Verified(name, now + REMEMBER_MILLIS));
+            verified.put(key, new Verified(who.get(), now + REMEMBER_MILLIS));
             if (verified.size() > REMEMBERED) {
                 verified.remove(verified.keySet().iterator().next());
             }
         }
-        return Optional.of(name);
+        return who;
     }
 
-    private boolean check(String name, char[] password, String remoteAddress) {
+    private Optional<Principal> check(String name, char[] password, String remoteAddress) {
         if (issuer == null || users.has(name)) {
-            return users.verify(name, password);
+            return users.verify(name, password) ? Optional.of(Principal.local(name)) : Optional.empty();
         }
         try {
-            issuer.exchange(name, password);
-            remember(name, password);
-            return true;
+            TokenVerifier.Bearer bearer = issuer.exchange(name, password);
+            Principal who = Principal.ofRealm(name, bearer.roles(), bearer.groups());
+            remember(who, password);
+            return Optional.of(who);
         } catch (TokenRejectedException e) {
             LOG.info(() -> "sign-in of '" + name + "' from " + remoteAddress + " refused: " + e.getMessage());
             forget(name);
-            return false;
+            return Optional.empty();
         } catch (PasswordGrant.Unreachable e) {
-            boolean admitted = offline != null && offline.admits(name, password);
+            Optional<Principal> admitted = offline == null ? Optional.empty() : offline.admits(name, password);
             LOG.log(Level.WARNING, () -> "the OIDC issuer cannot be reached (" + e.getMessage() + "); '" + name + "' from "
-                    + remoteAddress + (admitted ? " admitted as signed in lately" : " refused: not signed in lately with this password"));
+                    + remoteAddress + (admitted.isPresent() ? " admitted as signed in lately"
+                    : " refused: not signed in lately with this password"));
             return admitted;
         }
     }
 
-    private void remember(String name, char[] password) {
+    private void remember(Principal who, char[] password) {
         if (offline == null) {
             return;
         }
+        String name = who.name();
         try {
-            offline.remember(name, password);
+            offline.remember(who, password);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot keep the sign-in of '" + name + "' for offline use", e);
         }

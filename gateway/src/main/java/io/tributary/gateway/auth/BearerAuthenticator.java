@@ -24,12 +24,13 @@ public final class BearerAuthenticator implements Authenticator {
     }
 
     @Override
-    public Optional<String> authenticate(String authorization, String remoteAddress) {
+    public Optional<Principal> authenticate(String authorization, String remoteAddress) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return otherwise.authenticate(authorization, remoteAddress);
         }
         try {
-            return Optional.of(verifier.verify(authorization.substring(7).trim()).user());
+            TokenVerifier.Bearer bearer = verifier.verify(authorization.substring(7).trim());
+            return Optional.of(Principal.ofRealm(bearer.user(), bearer.roles(), bearer.groups()));
         } catch (TokenRejectedException e) {
             metrics.authFailures.inc();
             LOG.log(Level.INFO, () -> "bearer token refused from " + remoteAddress + ": " + e.getMessage());

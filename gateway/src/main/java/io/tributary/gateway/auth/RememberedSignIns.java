@@ -1,14 +1,20 @@
 package io.tributary.gateway.auth;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Users Keycloak admitted lately, each with a salted slow hash of the password it accepted and
@@ -17,7 +23,7 @@ import java.util.TreeMap;
  * user can read, so a restart during an outage keeps the branch working.
  */
 public final class RememberedSignIns {
-    private record Remembered(Instant at, String hash) {
+    private record Remembered(Instant at, Set<String> roles, Set<String> groups, String hash) {
     }
 
     private final Path file;
@@ -43,13 +49,14 @@ public final class RememberedSignIns {
         RememberedSignIns r = new RememberedSignIns(file, window, clock);
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] parts = line.split(":", 3);
-                if (line.startsWith("#") || parts.length != 3) {
+                String[] parts = line.split(":", 5);
+                if (line.startsWith("#") || parts.length != 5) {
                     continue;
                 }
                 try {
-                    r.users.put(parts[0], new Remembered(Instant.ofEpochSecond(Long.parseLong(parts[1])), parts[2]));
-                } catch (NumberFormatException e) {
+                    r.users.put(decode(parts[0]), new Remembered(Instant.ofEpochSecond(Long.parseLong(parts[1])),
+                            decodeSet(parts[2]), decodeSet(parts[3]), parts[4]));
+                } catch (IllegalArgumentException e) {
                     // a damaged line only costs that user a sign-in at Keycloak
                 }
             }
@@ -57,14 +64,14 @@ public final class RememberedSignIns {
         return r;
     }
 
-    /** After Keycloak accepted {@code password} for {@code user}. Slow (hashes). */
-    public void remember(String user, char[] password) throws IOException {
+    /** After Keycloak accepted {@code password} for {@code who}, with their roles and groups as then. Slow (hashes). */
+    public void remember(Principal who, char[] password) throws IOException {
         if (window.isZero()) {
             return;
         }
         String hash = PasswordHash.of(password);
         synchronized (this) {
-            users.put(user, new Remembered(clock.instant(), hash));
+            users.put(who.name(), new Remembered(clock.instant(), who.roles(), who.groups(), hash));
             Instant oldest = clock.instant().minus(window);
             users.values().removeIf(r -> r.at().isBefore(oldest));
             save();
@@ -78,22 +85,41 @@ public final class RememberedSignIns {
         }
     }
 
-    /** True if {@code user} signed in at Keycloak with this password within the window. Slow. */
-    public boolean admits(String user, char[] password) {
+    /** {@code user} as Keycloak last admitted them, if with this password and within the window. Slow. */
+    public Optional<Principal> admits(String user, char[] password) {
         Remembered r;
         synchronized (this) {
             r = users.get(user);
         }
         if (r == null || r.at().isBefore(clock.instant().minus(window))) {
             PasswordHash.spendTime(password);
-            return false;
+            return Optional.empty();
         }
-        return PasswordHash.matches(r.hash(), password);
+        return PasswordHash.matches(r.hash(), password) ? Optional.of(Principal.ofRealm(user, r.roles(), r.groups())) : Optional.empty();
     }
 
     private void save() throws IOException {
-        StringBuilder out = new StringBuilder("# Users Keycloak admitted lately: NAME:EPOCH_SECONDS:pbkdf2-sha256$ITERATIONS$SALT$HASH\n");
-        users.forEach((name, r) -> out.append(name).append(':').append(r.at().getEpochSecond()).append(':').append(r.hash()).append('\n'));
+        StringBuilder out = new StringBuilder("# Users Keycloak admitted lately, URL-encoded: NAME:EPOCH_SECONDS:ROLES:GROUPS:"
+                + "pbkdf2-sha256$ITERATIONS$SALT$HASH\n");
+        users.forEach((name, r) -> out.append(encode(name)).append(':').append(r.at().getEpochSecond()).append(':')
+                .append(encodeSet(r.roles())).append(':').append(encodeSet(r.groups())).append(':').append(r.hash()).append('\n'));
         OwnerOnlyFile.replace(file, out);
+    }
+
+    // URL encoding keeps ':' ',' and line breaks out of the fields, whatever the issuer's names hold.
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String encodeSet(Set<String> values) {
+        return values.stream().map(RememberedSignIns::encode).sorted().collect(Collectors.joining(","));
+    }
+
+    private static Set<String> decodeSet(String field) {
+        return field.isEmpty() ? Set.of() : Arrays.stream(field.split(",")).map(RememberedSignIns::decode).collect(Collectors.toSet());
     }
 }

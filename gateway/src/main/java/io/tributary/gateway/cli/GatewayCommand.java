@@ -3,6 +3,7 @@ package io.tributary.gateway.cli;
 import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.auth.OidcSettings;
+import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.journal.Durability;
 import io.tributary.gateway.uplink.UplinkSettings;
@@ -94,6 +95,11 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "The audience tokens must name (Keycloak: an audience mapper on the client). Default: tributary.")
     String oidcAudience;
 
+    @Option(names = "--acl", paramLabel = "SHARE:role|group:NAME=LEVEL",
+            description = "What the issuer's users may do (repeatable): e.g. finance:role:finance-staff=write, *:group:/auditors=read. "
+                    + "LEVEL is read, write or admin; a realm user no rule names may not use the share. Local users may do anything.")
+    List<String> acl = new ArrayList<>();
+
     @Option(names = "--oidc-client", paramLabel = "ID",
             description = "Admit Basic users the local store does not hold by exchanging their password at the issuer for this client "
                     + "(Keycloak: direct access grants on). For Windows mapped drives, which speak only Basic. Default: off.")
@@ -144,7 +150,8 @@ public final class GatewayCommand implements Callable<Integer> {
                 UplinkSettings.DEFAULT_WINDOW, UplinkSettings.parsePins(pins));
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
-                ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort, oidc());
+                ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort, oidc(),
+                ShareAccess.parse(acl));
     }
 
     private OidcSettings oidc() {

@@ -9,6 +9,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.tributary.gateway.auth.Authenticator;
+import io.tributary.gateway.auth.Principal;
 import io.tributary.gateway.observe.GatewayMetrics;
 
 import java.net.InetSocketAddress;
@@ -22,6 +23,7 @@ import java.util.Optional;
 final class CallerCredentials implements ServerInterceptor {
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final Context.Key<String> USER = Context.key("tributary-user");
+    static final Context.Key<Principal> PRINCIPAL = Context.key("tributary-principal");
 
     private final Authenticator authenticator;
     private final GatewayMetrics metrics;
@@ -36,7 +38,7 @@ final class CallerCredentials implements ServerInterceptor {
         String authorization = headers.get(AUTHORIZATION);
         SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         String address = peer instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(peer);
-        Optional<String> user = authorization == null ? Optional.empty() : authenticator.authenticate(authorization, address);
+        Optional<Principal> user = authorization == null ? Optional.empty() : authenticator.authenticate(authorization, address);
         if (user.isEmpty()) {
             metrics.lanUnauthenticated.inc();
             call.close(Status.UNAUTHENTICATED.withDescription(authorization == null
@@ -46,6 +48,7 @@ final class CallerCredentials implements ServerInterceptor {
             };
         }
         metrics.lanCalls.inc();
-        return Contexts.interceptCall(Context.current().withValue(USER, user.get()), call, headers, next);
+        return Contexts.interceptCall(Context.current().withValue(USER, user.get().name()).withValue(PRINCIPAL, user.get()),
+                call, headers, next);
     }
 }

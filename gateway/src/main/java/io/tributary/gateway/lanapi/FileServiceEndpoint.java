@@ -5,6 +5,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.tributary.gateway.auth.Principal;
+import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.share.Entry;
 import io.tributary.gateway.share.NamespaceStore;
@@ -46,13 +48,15 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
 
     private final NamespaceStore store;
     private final Shares shares;
+    private final ShareAccess access;
     private final ParkedChunks parked;
     private final GatewayMetrics metrics;
 
     private final long maxFileBytes;
 
-    FileServiceEndpoint(NamespaceStore store, ParkedChunks parked, GatewayMetrics metrics, long maxFileBytes) {
+    FileServiceEndpoint(NamespaceStore store, ShareAccess access, ParkedChunks parked, GatewayMetrics metrics, long maxFileBytes) {
         this.maxFileBytes = maxFileBytes;
+        this.access = access;
         this.store = store;
         this.shares = new Shares(store.shares());
         this.parked = parked;
@@ -71,7 +75,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     @Override
     public void stat(PathRequest request, StreamObserver<FileEntry> out) {
         answer(out, () -> {
-            ShareNamespace share = share(request.getShare());
+            ShareNamespace share = share(request.getShare(), ShareAccess.Level.READ);
             SharePath path = path(request.getPath());
             Entry e = share.stat(path).orElseThrow(() -> new ShareException(ShareException.Kind.NOT_FOUND,
                     "nothing at '" + path + "'"));
@@ -82,7 +86,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     @Override
     public void list(ListRequest request, StreamObserver<ListPage> out) {
         try {
-            ShareNamespace share = share(request.getShare());
+            ShareNamespace share = share(request.getShare(), ShareAccess.Level.READ);
             SharePath dir = path(request.getPath());
             int size = request.getPageSize() == 0 ? DEFAULT_PAGE : request.getPageSize();
             if (size < 1 || size > MAX_PAGE) {
@@ -107,7 +111,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
         ServerCallStreamObserver<ReadPiece> out = (ServerCallStreamObserver<ReadPiece>) responses;
         FlowControl flow = new FlowControl(out);
         try {
-            ShareNamespace share = share(request.getShare());
+            ShareNamespace share = share(request.getShare(), ShareAccess.Level.READ);
             SharePath path = path(request.getPath());
             if (request.getOffset() < 0) {
                 throw Status.INVALID_ARGUMENT.withDescription("a negative offset").asRuntimeException();
@@ -143,7 +147,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     @Override
     public void matches(MatchRequest request, StreamObserver<MatchReply> out) {
         answer(out, () -> {
-            ShareNamespace share = share(request.getShare());
+            ShareNamespace share = share(request.getShare(), ShareAccess.Level.READ);
             SharePath path = path(request.getPath());
             if (request.getChunksCount() > WriteCall.MAX_CHUNKS) {
                 throw Status.RESOURCE_EXHAUSTED.withDescription("a file has at most " + WriteCall.MAX_CHUNKS + " chunks")
@@ -167,7 +171,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     @Override
     public void delete(PathRequest request, StreamObserver<DeleteReply> out) {
         answer(out, () -> {
-            ShareNamespace share = share(request.getShare());
+            ShareNamespace share = share(request.getShare(), ShareAccess.Level.WRITE);
             SharePath path = path(request.getPath());
             if (path.isRoot()) {
                 throw Status.INVALID_ARGUMENT.withDescription("the share itself cannot be deleted").asRuntimeException();
@@ -182,7 +186,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     @Override
     public void rename(RenameRequest request, StreamObserver<FileEntry> out) {
         answer(out, () -> {
-            ShareNamespace share = share(request.getShare());
+            ShareNamespace share = share(request.getShare(), ShareAccess.Level.WRITE);
             SharePath from = path(request.getFrom());
             SharePath to = path(request.getTo());
             if (from.isRoot() || to.isRoot()) {
@@ -199,7 +203,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     @Override
     public void mkdir(PathRequest request, StreamObserver<FileEntry> out) {
         answer(out, () -> {
-            ShareNamespace share = share(request.getShare());
+            ShareNamespace share = share(request.getShare(), ShareAccess.Level.WRITE);
             SharePath path = path(request.getPath());
             unlocked(share, path, false);
             return entry(share, path, share.mkdir(path));
@@ -209,7 +213,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     @Override
     public void watch(WatchRequest request, StreamObserver<WatchEvent> out) {
         try {
-            ShareNamespace share = share(request.getShare());
+            ShareNamespace share = share(request.getShare(), ShareAccess.Level.READ);
             if (request.getAfter() < 0) {
                 throw Status.INVALID_ARGUMENT.withDescription("a negative cursor").asRuntimeException();
             }
@@ -237,9 +241,21 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
         share.locks().checkWritable(path, java.util.Set.of(), user, recursive);
     }
 
-    ShareNamespace share(String name) {
-        return shares.get(name).orElseThrow(() -> Status.NOT_FOUND.withDescription("no share '" + name + "' on this gateway")
-                .asRuntimeException());
+    /** The share, if it exists and the caller (of this call's context) may use it at {@code needed}. */
+    ShareNamespace share(String name, ShareAccess.Level needed) {
+        return share(name, needed, CallerCredentials.PRINCIPAL.get());
+    }
+
+    ShareNamespace share(String name, ShareAccess.Level needed, Principal caller) {
+        ShareNamespace share = shares.get(name).orElseThrow(() -> Status.NOT_FOUND.withDescription("no share '" + name
+                + "' on this gateway").asRuntimeException());
+        ShareAccess.Level granted = access.of(name, caller);
+        if (!granted.allows(needed)) {
+            metrics.accessDenied.inc();
+            throw Status.PERMISSION_DENIED.withDescription("'" + caller.name() + "' may " + (granted == ShareAccess.Level.NONE
+                    ? "not use" : "only read") + " the share '" + name + "'").asRuntimeException();
+        }
+        return share;
     }
 
     static SharePath path(String path) {

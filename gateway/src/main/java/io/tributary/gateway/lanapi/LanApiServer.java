@@ -5,6 +5,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.tributary.gateway.auth.Authenticator;
+import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.share.NamespaceStore;
 
@@ -29,14 +30,14 @@ public final class LanApiServer implements AutoCloseable {
         this.parked = parked;
     }
 
-    public static LanApiServer start(NamespaceStore store, Authenticator authenticator, GatewayMetrics metrics,
+    public static LanApiServer start(NamespaceStore store, Authenticator authenticator, ShareAccess access, GatewayMetrics metrics,
                                      GatewayCertificate certificate, String host, int port, long maxFileBytes)
             throws IOException {
         ParkedChunks parked = new ParkedChunks(store, ParkedChunks.KEEP);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(certificate))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(30, TimeUnit.SECONDS)
-                .addService(ServerInterceptors.intercept(new FileServiceEndpoint(store, parked, metrics, maxFileBytes),
+                .addService(ServerInterceptors.intercept(new FileServiceEndpoint(store, access, parked, metrics, maxFileBytes),
                         new CallerCredentials(authenticator, metrics)))
                 .build()
                 .start();

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.tributary.gateway.auth.Principal;
+import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.chunk.CacheFullException;
 import io.tributary.gateway.chunk.ChunkHasher;
 import io.tributary.gateway.chunk.ChunkStore;
@@ -71,6 +73,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     private final long maxFileBytes;
     /** The caller, for lock checks made by the committer, which runs outside the call's context. */
     private final String user = CallerCredentials.USER.get();
+    private final Principal caller = CallerCredentials.PRINCIPAL.get();
 
     /** Files begun and not yet handed to the committer, by tag. */
     private final Map<Integer, OpenFile> open = new HashMap<>();
@@ -242,7 +245,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
 
     /** The file a WriteBegin describes, checked; throws if it cannot be written. */
     private OpenFile opened(int tag, WriteBegin b) {
-        ShareNamespace share = files.share(b.getShare());
+        ShareNamespace share = files.share(b.getShare(), ShareAccess.Level.WRITE, caller);
         SharePath path = FileServiceEndpoint.path(b.getPath());
         if (path.isRoot()) {
             throw invalid("a file needs a name");

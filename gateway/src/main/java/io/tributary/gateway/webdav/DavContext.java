@@ -1,9 +1,10 @@
 package io.tributary.gateway.webdav;
 
 import io.tributary.gateway.auth.Authenticator;
+import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.share.Shares;
 
 /** What every WebDAV request is served with: the shares, who may use them, the limits, the counters. */
-record DavContext(Shares shares, Authenticator authenticator, WebDavLimits limits, GatewayMetrics metrics) {
+record DavContext(Shares shares, Authenticator authenticator, ShareAccess access, WebDavLimits limits, GatewayMetrics metrics) {
 }

@@ -6,12 +6,15 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.tributary.gateway.auth.Principal;
+import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.share.ShareException;
 import io.tributary.gateway.share.ShareNamespace;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +35,9 @@ final class DavEndpoint implements Handler {
     private final boolean servesServiceRoot;
 
     /** @param servesServiceRoot whether {@code method} also answers on {@code /}, the list of shares */
+    /** Methods that change nothing: a share's readers may use them; every other method needs write access. */
+    private static final Set<String> READING = Set.of("GET", "HEAD", "OPTIONS", "PROPFIND");
+
     DavEndpoint(DavContext context, DavMethod method, boolean servesServiceRoot) {
         this.context = context;
         this.method = method;
@@ -84,7 +90,7 @@ final class DavEndpoint implements Handler {
                     + " bytes; the limit is " + WebDavLimits.MAX_HEADERS_BYTES);
         }
         String authorization = http.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
-        Optional<String> principal = context.authenticator().authenticate(authorization, http.remotePeer().host());
+        Optional<Principal> principal = context.authenticator().authenticate(authorization, http.remotePeer().host());
         if (principal.isEmpty()) {
             throw DavException.of(Status.UNAUTHORIZED_401, "authentication required")
                     .header("WWW-Authenticate", "Basic realm=\"Tributary\"");
@@ -107,6 +113,13 @@ final class DavEndpoint implements Handler {
         } else {
             namespace = context.shares().get(target.share()).orElseThrow(() -> DavException.of(
                     Status.NOT_FOUND_404, "there is no share named '" + target.share() + "'"));
+            ShareAccess.Level needed = READING.contains(http.prologue().method().text()) ? ShareAccess.Level.READ : ShareAccess.Level.WRITE;
+            ShareAccess.Level granted = context.access().of(target.share(), principal.get());
+            if (!granted.allows(needed)) {
+                context.metrics().accessDenied.inc();
+                throw DavException.of(Status.FORBIDDEN_403, "'" + principal.get().name() + "' may "
+                        + (granted == ShareAccess.Level.NONE ? "not use" : "only read") + " the share '" + target.share() + "'");
+            }
         }
         IfHeader ifHeader = null;
         Optional<String> ifValue = http.headers().first(DavHeaders.IF);
@@ -118,7 +131,7 @@ final class DavEndpoint implements Handler {
             }
         }
         Origin origin = Origin.of(http.isSecure() ? "https" : "http", http.authority());
-        return new DavRequest(http, context, principal.get(), target, namespace, origin, ifHeader);
+        return new DavRequest(http, context, principal.get().name(), target, namespace, origin, ifHeader);
     }
 
     private static void answer(ServerResponse res, DavException e, boolean head) {

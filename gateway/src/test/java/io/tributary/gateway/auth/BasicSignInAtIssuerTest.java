@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -83,19 +84,21 @@ class BasicSignInAtIssuerTest {
     @Test
     void aRealmUserSignsInWithBasicOnceForManyRequests() {
         BasicAuthenticator auth = authenticator();
+        assertEquals(Optional.of(Principal.ofRealm("dave", Set.of("share-write", "offline_access"), Set.of("/finance"))),
+                auth.authenticate(basic("dave", "right"), "10.0.0.5"), "the realm's roles and groups come along");
         for (int i = 0; i < 5; i++) {
-            assertEquals(Optional.of("dave"), auth.authenticate(basic("dave", "right"), "10.0.0.5"));
+            assertEquals(Optional.of("dave"), auth.authenticate(basic("dave", "right"), "10.0.0.5").map(Principal::name));
         }
         assertEquals(1, tokenRequests(), "the realm is asked once, then the verified header is remembered");
-        assertEquals(Optional.empty(), auth.authenticate(basic("dave", "wrong"), "10.0.0.5"));
-        assertEquals(Optional.of("local"), auth.authenticate(basic("local", "pw"), "10.0.0.5"), "local users stay local");
+        assertEquals(Optional.empty(), auth.authenticate(basic("dave", "wrong"), "10.0.0.5").map(Principal::name));
+        assertEquals(Optional.of("local"), auth.authenticate(basic("local", "pw"), "10.0.0.5").map(Principal::name), "local users stay local");
         assertEquals(2, tokenRequests(), "no exchange for a local user");
         assertEquals(1, metrics.authFailures.getCount());
     }
 
     @Test
     void whileTheRealmIsDownRecentUsersStillSignInWithTheirPassword() throws Exception {
-        assertEquals(Optional.of("dave"), authenticator().authenticate(basic("dave", "right"), "10.0.0.5"));
+        assertEquals(Optional.of("dave"), authenticator().authenticate(basic("dave", "right"), "10.0.0.5").map(Principal::name));
         String kept = Files.readString(dir.resolve("remembered-users"));
         assertFalse(kept.contains("right"), "a hash, not the password");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("remembered-users"))));
@@ -104,48 +107,49 @@ class BasicSignInAtIssuerTest {
         realm.serve();
         realm.server.stubFor(post(urlEqualTo(FakeRealm.TOKEN)).willReturn(aResponse().withStatus(503)));
         remembered = RememberedSignIns.open(dir.resolve("remembered-users"), Duration.ofHours(8), clock);
-        assertEquals(Optional.of("dave"), authenticator().authenticate(basic("dave", "right"), "10.0.0.5"), "signed in lately");
-        assertEquals(Optional.empty(), authenticator().authenticate(basic("dave", "guess"), "10.0.0.5"), "only that password");
-        assertEquals(Optional.empty(), authenticator().authenticate(basic("erin", "right"), "10.0.0.5"), "never signed in here");
+        assertEquals(Optional.of(Principal.ofRealm("dave", Set.of("share-write", "offline_access"), Set.of("/finance"))),
+                authenticator().authenticate(basic("dave", "right"), "10.0.0.5"), "signed in lately, with the roles and groups of then");
+        assertEquals(Optional.empty(), authenticator().authenticate(basic("dave", "guess"), "10.0.0.5").map(Principal::name), "only that password");
+        assertEquals(Optional.empty(), authenticator().authenticate(basic("erin", "right"), "10.0.0.5").map(Principal::name), "never signed in here");
 
         clock.advance(Duration.ofHours(8).plusMinutes(1));
-        assertEquals(Optional.empty(), authenticator().authenticate(basic("dave", "right"), "10.0.0.5"), "the window has passed");
+        assertEquals(Optional.empty(), authenticator().authenticate(basic("dave", "right"), "10.0.0.5").map(Principal::name), "the window has passed");
 
         realm.server.stop();
         clock.advance(Duration.ofHours(-1));
-        assertEquals(Optional.of("dave"), authenticator().authenticate(basic("dave", "right"), "10.0.0.5"),
+        assertEquals(Optional.of("dave"), authenticator().authenticate(basic("dave", "right"), "10.0.0.5").map(Principal::name),
                 "a realm that does not answer at all counts as down too");
     }
 
     @Test
     void aPasswordTheRealmRefusesIsNotAdmittedOfflineLater() throws Exception {
-        assertEquals(Optional.of("dave"), authenticator().authenticate(basic("dave", "right"), "10.0.0.5"));
+        assertEquals(Optional.of("dave"), authenticator().authenticate(basic("dave", "right"), "10.0.0.5").map(Principal::name));
         acceptOnly("dave", "changed");   // the password was changed (or the account disabled) at the realm
-        assertEquals(Optional.empty(), authenticator().authenticate(basic("dave", "right"), "10.0.0.5"));
+        assertEquals(Optional.empty(), authenticator().authenticate(basic("dave", "right"), "10.0.0.5").map(Principal::name));
         realm.server.resetAll();
         realm.serve();
         realm.server.stubFor(post(urlEqualTo(FakeRealm.TOKEN)).willReturn(aResponse().withStatus(503)));
-        assertEquals(Optional.empty(), authenticator().authenticate(basic("dave", "right"), "10.0.0.5"), "forgotten when refused");
+        assertEquals(Optional.empty(), authenticator().authenticate(basic("dave", "right"), "10.0.0.5").map(Principal::name), "forgotten when refused");
     }
 
     @Test
     void guessingIsThrottledWithoutAskingTheRealm() {
         BasicAuthenticator auth = authenticator();
         for (int i = 0; i < SignInThrottle.USER_FAILURES; i++) {
-            assertEquals(Optional.empty(), auth.authenticate(basic("dave", "guess" + i), "10.0.0.9"));
+            assertEquals(Optional.empty(), auth.authenticate(basic("dave", "guess" + i), "10.0.0.9").map(Principal::name));
         }
         int asked = tokenRequests();
-        assertEquals(Optional.empty(), auth.authenticate(basic("dave", "right"), "10.0.0.9"), "held back, even with the right password");
+        assertEquals(Optional.empty(), auth.authenticate(basic("dave", "right"), "10.0.0.9").map(Principal::name), "held back, even with the right password");
         assertEquals(asked, tokenRequests(), "and the realm was not asked");
         clock.advance(SignInThrottle.WINDOW.plusSeconds(1));
-        assertEquals(Optional.of("dave"), auth.authenticate(basic("dave", "right"), "10.0.0.9"));
+        assertEquals(Optional.of("dave"), auth.authenticate(basic("dave", "right"), "10.0.0.9").map(Principal::name));
     }
 
     @Test
     void namesThatCouldBreakTheRememberedFileAreRefused() {
         BasicAuthenticator auth = authenticator();
-        assertEquals(Optional.empty(), auth.authenticate(basic("dave\nmallory", "right"), "10.0.0.5"));
-        assertEquals(Optional.empty(), auth.authenticate(basic("x".repeat(300), "right"), "10.0.0.5"));
+        assertEquals(Optional.empty(), auth.authenticate(basic("dave\nmallory", "right"), "10.0.0.5").map(Principal::name));
+        assertEquals(Optional.empty(), auth.authenticate(basic("x".repeat(300), "right"), "10.0.0.5").map(Principal::name));
         assertTrue(tokenRequests() == 0, "refused before any exchange");
     }
 }

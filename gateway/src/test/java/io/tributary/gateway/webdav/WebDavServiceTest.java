@@ -52,7 +52,7 @@ class WebDavServiceTest {
     static void start() {
         metrics = new GatewayMetrics();
         Authenticator auth = (authorization, remote) ->
-                CREDENTIALS.equals(authorization) ? Optional.of("ann") : Optional.empty();
+                CREDENTIALS.equals(authorization) ? Optional.of(io.tributary.gateway.auth.Principal.local("ann")) : Optional.empty();
         WebDavService service = new WebDavService(new Shares(List.of()), auth,
                 new WebDavLimits(1024, MAX_XML, 100), metrics);
         server = WebServer.builder()
