@@ -2,6 +2,7 @@ package io.tributary.gateway;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.tributary.gateway.auth.Authenticator;
 import io.tributary.gateway.auth.BasicAuthenticator;
@@ -90,9 +91,15 @@ public final class Gateway implements AutoCloseable {
                 authenticator = new BearerAuthenticator(verifier, authenticator, metrics);
             }
             WebDavService webdav = new WebDavService(new Shares(store.shares()), authenticator, config.access(), limits(config), metrics);
-            shareServer = WebServer.builder()
+            GatewayCertificate certificate = config.lanPort() >= 0 || config.shareTls()
+                    ? GatewayCertificate.loadOrCreate(data.resolve("tls"), certificateNames(config.bindHost())) : null;
+            WebServerConfig.Builder share = WebServer.builder()
                     .host(config.bindHost())
-                    .port(config.sharePort())
+                    .port(config.sharePort());
+            if (config.shareTls()) {
+                share.tls(ShareTls.of(certificate));
+            }
+            shareServer = share
                     .shutdownGracePeriod(Duration.ofSeconds(2))
                     .addProtocol(Http1Config.builder().maxHeadersSize(WebDavLimits.HARD_MAX_HEADERS_BYTES).build())
                     .directHandlers(d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, new TransportErrors()))
@@ -106,9 +113,7 @@ public final class Gateway implements AutoCloseable {
                     .routing(r -> r.register("/", new OperatorEndpoints(metrics, store::ready)))
                     .build()
                     .start();
-            GatewayCertificate certificate = null;
             if (config.lanPort() >= 0) {
-                certificate = GatewayCertificate.loadOrCreate(data.resolve("tls"), certificateNames(config.bindHost()));
                 lanServer = LanApiServer.start(store, authenticator, config.access(), metrics, certificate, config.bindHost(), config.lanPort(),
                         config.maxUploadBytes());
             }

@@ -25,12 +25,13 @@ import java.util.Map;
  * @param oidc           the OIDC issuer (Keycloak realm) whose access tokens admit users, or null
  *                       for the local user store only
  * @param access         what the issuer's users may do in which share (local users may do anything)
+ * @param shareTls       serve the share over HTTPS with the gateway's certificate (DATA/tls)
  */
 public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
                             List<String> shares, Map<String, String> localUsers, Durability durability,
                             long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel, Path keysDir,
                             UplinkSettings uplink, long cacheCapBytes, int lanPort, OidcSettings oidc,
-                            ShareAccess access) {
+                            ShareAccess access, boolean shareTls) {
     public static final long DEFAULT_MAX_UPLOAD = 1L << 40;
     public static final int DEFAULT_ZSTD_LEVEL = 1;
 
@@ -73,6 +74,6 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
                          List<String> shares, Map<String, String> localUsers, Durability durability,
                          long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
         this(dataDir, ssdDir, bindHost, sharePort, httpPort, shares, localUsers, durability, maxUploadBytes,
-                chunkSizes, zstdLevel, null, null, 0, -1, null, null);
+                chunkSizes, zstdLevel, null, null, 0, -1, null, null, false);
     }
 }

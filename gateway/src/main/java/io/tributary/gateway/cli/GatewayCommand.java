@@ -95,6 +95,10 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "The audience tokens must name (Keycloak: an audience mapper on the client). Default: tributary.")
     String oidcAudience;
 
+    @Option(names = "--share-tls", description = "Serve the share over HTTPS (TLS 1.3, or 1.2 with AEAD suites) with the gateway's "
+            + "certificate, DATA/tls/gateway.crt, made on first start. Needed for Windows mapped drives with Basic credentials.")
+    boolean shareTls;
+
     @Option(names = "--acl", paramLabel = "SHARE:role|group:NAME=LEVEL",
             description = "What the issuer's users may do (repeatable): e.g. finance:role:finance-staff=write, *:group:/auditors=read. "
                     + "LEVEL is read, write or admin; a realm user no rule names may not use the share. Local users may do anything.")
@@ -119,7 +123,7 @@ public final class GatewayCommand implements Callable<Integer> {
         GatewayConfig config = config();
         Gateway gateway = Gateway.start(config);
         for (String share : config.shares()) {
-            System.out.println("share " + share + ": http://" + config.bindHost() + ":" + gateway.sharePort() + "/" + share + "/");
+            System.out.println("share " + share + ": " + (config.shareTls() ? "https" : "http") + "://" + config.bindHost() + ":" + gateway.sharePort() + "/" + share + "/");
         }
         System.out.println("health and metrics: http://" + config.bindHost() + ":" + gateway.httpPort() + "/health /metrics");
         if (gateway.lanPort() >= 0) {
@@ -151,7 +155,7 @@ public final class GatewayCommand implements Callable<Integer> {
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
                 ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort, oidc(),
-                ShareAccess.parse(acl));
+                ShareAccess.parse(acl), shareTls);
     }
 
     private OidcSettings oidc() {
