@@ -13,6 +13,7 @@ import io.tributary.gateway.auth.RememberedSignIns;
 import io.tributary.gateway.auth.SignInThrottle;
 import io.tributary.gateway.auth.TokenVerifier;
 import io.tributary.gateway.auth.LocalUserStore;
+import io.tributary.gateway.keys.KeyProvider;
 import io.tributary.gateway.keys.LocalKeyStore;
 import io.tributary.gateway.keys.TenantKeys;
 import io.tributary.gateway.lanapi.GatewayCertificate;
@@ -62,7 +63,8 @@ public final class Gateway implements AutoCloseable {
         Files.createDirectories(data);
         GatewayMetrics metrics = new GatewayMetrics();
 
-        TenantKeys keys = LocalKeyStore.openOrCreate(config.keysDir()).keys(DEFAULT_TENANT);
+        KeyProvider provider = config.vault() != null ? config.vault().open(config.keysDir()) : LocalKeyStore.openOrCreate(config.keysDir());
+        TenantKeys keys = provider.keys(DEFAULT_TENANT);
         String gatewayId = GatewayIdentity.loadOrCreate(data);
         LocalUserStore users = LocalUserStore.open(data.resolve("users"));
         for (Map.Entry<String, String> user : config.localUsers().entrySet()) {

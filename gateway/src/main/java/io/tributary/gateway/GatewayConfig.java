@@ -3,6 +3,7 @@ package io.tributary.gateway;
 import io.tributary.gateway.auth.OidcSettings;
 import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.chunk.ChunkSizes;
+import io.tributary.gateway.keys.VaultSettings;
 import io.tributary.gateway.journal.Durability;
 import io.tributary.gateway.uplink.UplinkSettings;
 
@@ -26,12 +27,13 @@ import java.util.Map;
  *                       for the local user store only
  * @param access         what the issuer's users may do in which share (local users may do anything)
  * @param shareTls       serve the share over HTTPS with the gateway's certificate (DATA/tls)
+ * @param vault          wrap the tenant keys with Vault Transit instead of the local keystore, or null
  */
 public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
                             List<String> shares, Map<String, String> localUsers, Durability durability,
                             long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel, Path keysDir,
                             UplinkSettings uplink, long cacheCapBytes, int lanPort, OidcSettings oidc,
-                            ShareAccess access, boolean shareTls) {
+                            ShareAccess access, boolean shareTls, VaultSettings vault) {
     public static final long DEFAULT_MAX_UPLOAD = 1L << 40;
     public static final int DEFAULT_ZSTD_LEVEL = 1;
 
@@ -74,6 +76,6 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
                          List<String> shares, Map<String, String> localUsers, Durability durability,
                          long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
         this(dataDir, ssdDir, bindHost, sharePort, httpPort, shares, localUsers, durability, maxUploadBytes,
-                chunkSizes, zstdLevel, null, null, 0, -1, null, null, false);
+                chunkSizes, zstdLevel, null, null, 0, -1, null, null, false, null);
     }
 }

@@ -1,5 +1,7 @@
 package io.tributary.gateway.auth;
 
+import io.tributary.gateway.fs.PrivateFile;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,6 +76,6 @@ public final class LocalUserStore {
     private void save() throws IOException {
         StringBuilder out = new StringBuilder("# Tributary local users: NAME:pbkdf2-sha256$ITERATIONS$SALT$HASH\n");
         hashes.forEach((n, h) -> out.append(n).append(':').append(h).append('\n'));
-        OwnerOnlyFile.replace(file, out);
+        PrivateFile.replace(file, out);
     }
 }

@@ -1,5 +1,7 @@
 package io.tributary.gateway.auth;
 
+import io.tributary.gateway.fs.PrivateFile;
+
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -103,7 +105,7 @@ public final class RememberedSignIns {
                 + "pbkdf2-sha256$ITERATIONS$SALT$HASH\n");
         users.forEach((name, r) -> out.append(encode(name)).append(':').append(r.at().getEpochSecond()).append(':')
                 .append(encodeSet(r.roles())).append(':').append(encodeSet(r.groups())).append(':').append(r.hash()).append('\n'));
-        OwnerOnlyFile.replace(file, out);
+        PrivateFile.replace(file, out);
     }
 
     // URL encoding keeps ':' ',' and line breaks out of the fields, whatever the issuer's names hold.

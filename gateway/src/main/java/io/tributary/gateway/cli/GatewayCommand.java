@@ -95,6 +95,18 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "The audience tokens must name (Keycloak: an audience mapper on the client). Default: tributary.")
     String oidcAudience;
 
+    @Option(names = "--vault", paramLabel = "URL",
+            description = "Wrap the tenant keys with HashiCorp Vault's Transit engine at this address (https) instead of the local "
+                    + "keystore; the wrapped keys are kept in the --keys directory. Default: the local keystore.")
+    String vault;
+
+    @Option(names = "--vault-token-file", paramLabel = "FILE", description = "The Vault token, read from this file.")
+    java.nio.file.Path vaultTokenFile;
+
+    @Option(names = "--vault-transit-mount", paramLabel = "PATH", defaultValue = "transit",
+            description = "Where Vault's Transit engine is mounted. Default: ${DEFAULT-VALUE}.")
+    String vaultMount;
+
     @Option(names = "--share-tls", description = "Serve the share over HTTPS (TLS 1.3, or 1.2 with AEAD suites) with the gateway's "
             + "certificate, DATA/tls/gateway.crt, made on first start. Needed for Windows mapped drives with Basic credentials.")
     boolean shareTls;
@@ -155,7 +167,15 @@ public final class GatewayCommand implements Callable<Integer> {
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
                 ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort, oidc(),
-                ShareAccess.parse(acl), shareTls);
+                ShareAccess.parse(acl), shareTls, vault == null ? null
+                : new io.tributary.gateway.keys.VaultSettings(java.net.URI.create(vault), vaultMount, requireTokenFile()));
+    }
+
+    private java.nio.file.Path requireTokenFile() {
+        if (vaultTokenFile == null) {
+            throw new IllegalArgumentException("--vault needs --vault-token-file: the token is read from a file, never the command line");
+        }
+        return vaultTokenFile;
     }
 
     private OidcSettings oidc() {

@@ -1,18 +1,15 @@
 package io.tributary.gateway.keys;
 
+import io.tributary.gateway.fs.PrivateFile;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -49,7 +46,6 @@ public final class LocalKeyStore implements KeyProvider {
     public static final String PASSWORD_FILE = "keystore.password";
 
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final String TYPE = "PKCS12";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -90,7 +86,7 @@ public final class LocalKeyStore implements KeyProvider {
         } else {
             password = newPassword();
             byte[] text = (new String(password) + "\n").getBytes(StandardCharsets.US_ASCII);
-            replaceAtomically(dir, passwordFile, out -> out.write(text));
+            PrivateFile.replace(passwordFile, out -> out.write(text));
         }
 
         KeyStore store;
@@ -271,7 +267,7 @@ public final class LocalKeyStore implements KeyProvider {
     }
 
     private static void save(Path dir, Path file, KeyStore store, char[] password) throws IOException {
-        replaceAtomically(dir, file, out -> {
+        PrivateFile.replace(file, out -> {
             try {
                 store.store(out, password);
             } catch (GeneralSecurityException e) {
@@ -300,30 +296,4 @@ public final class LocalKeyStore implements KeyProvider {
         Files.setPosixFilePermissions(dir, DIR_MODE);
     }
 
-    @FunctionalInterface
-    private interface Content {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    /** Writes {@code target} so that a crash leaves either the old file or the new one, mode 0600. */
-    private static void replaceAtomically(Path dir, Path target, Content content) throws IOException {
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(FILE_MODE));
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                OutputStream out = Channels.newOutputStream(channel);
-                content.writeTo(out);
-                out.flush();
-                channel.force(true);
-            }
-            Files.setPosixFilePermissions(tmp, FILE_MODE);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true);
-        }
-    }
 }
