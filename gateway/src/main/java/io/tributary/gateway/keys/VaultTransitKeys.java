@@ -96,23 +96,17 @@ public final class VaultTransitKeys implements KeyProvider {
     @Override
     public TenantKeys keys(String tenant) {
         checkTenant(tenant);
-        TenantKeys keys = cache.get(tenant);
-        if (keys != null) {
-            return keys;
-        }
-        synchronized (this) {
-            keys = cache.get(tenant);
-            if (keys == null) {
+        // One load per tenant at a time: a second caller waits for the first's answer from Vault.
+        return cache.computeIfAbsent(tenant, t -> {
+            synchronized (this) {
                 try {
-                    Wrapped w = wrapped.get(tenant);
-                    keys = w != null ? unwrap(tenant, w) : mint(tenant);
+                    Wrapped w = wrapped.get(t);
+                    return w != null ? unwrap(t, w) : mint(t);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot get the keys of tenant " + tenant + " from Vault: " + e.getMessage(), e);
+                    throw new UncheckedIOException("cannot get the keys of tenant " + t + " from Vault: " + e.getMessage(), e);
                 }
-                cache.put(tenant, keys);
             }
-            return keys;
-        }
+        });
     }
 
     /**

@@ -8,34 +8,26 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The LAN API's TLS, probed with {@code openssl s_client}: TLS 1.3, and 1.2 only with AEAD
  * suites; TLS 1.0, 1.1 and CBC suites are refused in the handshake, and plain text gets no answer.
  */
 class LanTlsIT {
-    private static final Path OPENSSL = Path.of("/usr/bin/openssl");
-
     @TempDir
     Path temp;
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void onlyModernProtocolsAndAeadSuitesGetThrough() throws Exception {
-        if (!Files.isExecutable(OPENSSL)) {
-            fail(OPENSSL + " is not installed; .ci/run installs it (apt-get install openssl)");
-        }
+        TlsProbe.requireOpenssl();
         try (GatewayProcess gateway = GatewayProcess.start(GatewayProcess.Config.of("lan-tls", temp.resolve("data"))
                 .extraArgs("--grpc-port", "0"))) {
             int port = gateway.lanPort();
@@ -70,9 +62,8 @@ class LanTlsIT {
     }
 
     private Command.Result handshake(int port, List<String> options, GatewayProcess gateway) {
-        List<String> cmd = new ArrayList<>(List.of(OPENSSL.toString(), "s_client", "-connect", "127.0.0.1:" + port, "-alpn", "h2",
-                "-CAfile", gateway.lanCertificate().toString()));
-        cmd.addAll(options);
-        return Command.run(cmd, Map.of(), temp, Duration.ofSeconds(30), null);
+        List<String> all = new ArrayList<>(List.of("-alpn", "h2"));
+        all.addAll(options);
+        return TlsProbe.handshake(port, gateway.lanCertificate(), temp, all);
     }
 }

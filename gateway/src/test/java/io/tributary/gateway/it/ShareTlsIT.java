@@ -26,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ShareTlsIT {
     private static final Path CURL = Path.of("/usr/bin/curl");
-    private static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
     @TempDir
     Path temp;
@@ -34,6 +33,7 @@ class ShareTlsIT {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void theShareSpeaksOnlyModernTls() throws Exception {
+        TlsProbe.requireOpenssl();
         try (GatewayProcess gateway = GatewayProcess.start(GatewayProcess.Config.of("share-tls", temp.resolve("data"))
                 .extraArgs("--share-tls"))) {
             String base = "https://127.0.0.1:" + gateway.sharePort() + "/share/";
@@ -49,10 +49,10 @@ class ShareTlsIT {
 
             for (List<String> refused : List.of(List.of("-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"),
                     List.of("-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA:AES128-SHA"))) {
-                Command.Result r = s_client(gateway.sharePort(), ca, refused);
+                Command.Result r = TlsProbe.handshake(gateway.sharePort(), gateway.lanCertificate(), temp, refused);
                 assertTrue(r.output().contains("Cipher is (NONE)"), "refused " + refused + ":\n" + r.output());
             }
-            Command.Result modern = s_client(gateway.sharePort(), ca, List.of("-tls1_3"));
+            Command.Result modern = TlsProbe.handshake(gateway.sharePort(), gateway.lanCertificate(), temp, List.of("-tls1_3"));
             assertTrue(modern.output().contains("Cipher is TLS_"), modern.output());
 
             // Plain HTTP with Basic credentials to the TLS port: no HTTP answer comes back.
@@ -78,11 +78,5 @@ class ShareTlsIT {
         List<String> cmd = new ArrayList<>(List.of(CURL.toString(), "-sS", "--max-time", "30"));
         cmd.addAll(List.of(args));
         return Command.run(cmd, Map.of(), temp, Duration.ofSeconds(60), null);
-    }
-
-    private Command.Result s_client(int port, String ca, List<String> options) {
-        List<String> cmd = new ArrayList<>(List.of(OPENSSL.toString(), "s_client", "-connect", "127.0.0.1:" + port, "-CAfile", ca));
-        cmd.addAll(options);
-        return Command.run(cmd, Map.of(), temp, Duration.ofSeconds(30), null);
     }
 }
