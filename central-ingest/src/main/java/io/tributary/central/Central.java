@@ -1,9 +1,17 @@
 package io.tributary.central;
 
-import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
 import io.helidon.webserver.WebServer;
 import io.tributary.central.api.AdminApi;
 import io.tributary.central.chunks.ChunkStore;
+import io.tributary.central.enroll.CertificateAuthority;
+import io.tributary.central.enroll.EnrollmentService;
+import io.tributary.central.enroll.EnrollmentTokens;
+import io.tributary.central.enroll.GatewayTrust;
+import io.tributary.central.enroll.IssuedCertificates;
+import io.tributary.central.enroll.PeerCertificates;
 import io.tributary.central.ingest.IngestServer;
 import io.tributary.central.ingest.IngestService;
 import io.tributary.central.ingest.OpenSessions;
@@ -12,7 +20,12 @@ import io.tributary.central.observe.CentralMetrics;
 import io.tributary.central.observe.OperatorEndpoints;
 import io.tributary.central.versions.Retention;
 
+import javax.net.ssl.KeyManagerFactory;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +38,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** A running central node: stores, gRPC ingest, operator and admin HTTP, version retention. */
+/**
+ * A running central node: stores, the certificate authority, gRPC ingest and enrollment over
+ * mutual TLS, operator and admin HTTP, version retention.
+ */
 public final class Central implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Central.class.getName());
 
@@ -34,9 +50,16 @@ public final class Central implements AutoCloseable {
     private final IngestServer grpc;
     private final WebServer http;
     private final ScheduledExecutorService timer;
+    private final CertificateAuthority ca;
+    private final EnrollmentTokens tokens;
+    private final IssuedCertificates certificates;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Central(MetaStore meta, OpenSessions sessions, IngestServer grpc, WebServer http, ScheduledExecutorService timer) {
+    private Central(MetaStore meta, OpenSessions sessions, IngestServer grpc, WebServer http, ScheduledExecutorService timer,
+                    CertificateAuthority ca, EnrollmentTokens tokens, IssuedCertificates certificates) {
+        this.ca = ca;
+        this.tokens = tokens;
+        this.certificates = certificates;
         this.meta = meta;
         this.sessions = sessions;
         this.grpc = grpc;
@@ -54,8 +77,16 @@ public final class Central implements AutoCloseable {
         metrics.sessions(sessions::size);
         IngestServer grpc = null;
         try {
-            grpc = IngestServer.start(config.bindHost(), config.grpcPort(), InsecureServerCredentials.create(),
-                    new IngestService(chunks, meta, metrics, sessions, centralId));
+            CertificateAuthority ca = CertificateAuthority.loadOrCreate(config.data().resolve("ca"));
+            IssuedCertificates certificates = new IssuedCertificates(meta.database(), config.clock());
+            EnrollmentTokens tokens = new EnrollmentTokens(meta.database(), ca.fingerprint(), config.clock());
+            GatewayTrust trust = new GatewayTrust(ca.certificate(), certificates, metrics.tlsRefused::inc);
+            trust.refresh();
+            grpc = IngestServer.start(config.bindHost(), config.grpcPort(), tls(ca, trust, config),
+                    ServerInterceptors.intercept(new IngestService(chunks, meta, metrics, sessions, centralId),
+                            new PeerCertificates(trust, true)),
+                    ServerInterceptors.intercept(new EnrollmentService(ca, tokens, certificates, config.gatewayCertificateLifetime(),
+                            () -> Instant.ofEpochMilli(config.clock().getAsLong())), new PeerCertificates(trust, false)));
             WebServer http = WebServer.builder()
                     .host(config.bindHost())
                     .port(config.httpPort())
@@ -76,7 +107,23 @@ public final class Central implements AutoCloseable {
                     LOG.log(Level.WARNING, "version retention failed", e);
                 }
             }, 1, 60, TimeUnit.MINUTES);
-            return new Central(meta, sessions, grpc, http, timer);
+            // Revocations made on any node, and certificates that expire, end open sessions within a second.
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    trust.refresh();
+                    Instant now = Instant.ofEpochMilli(config.clock().getAsLong());
+                    sessions.closeRefused(peer -> {
+                        String why = trust.refusal(peer, now);
+                        if (why != null) {
+                            metrics.sessionsCutOff.inc();
+                        }
+                        return why;
+                    });
+                } catch (SQLException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "reading revoked certificates failed", e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+            return new Central(meta, sessions, grpc, http, timer, ca, tokens, certificates);
         } catch (IOException | RuntimeException e) {
             sessions.close();
             if (grpc != null) {
@@ -85,6 +132,35 @@ public final class Central implements AutoCloseable {
             meta.close();
             throw e;
         }
+    }
+
+    /** TLS 1.3 or 1.2 with AEAD suites (gRPC's defaults); a client certificate is checked when offered. */
+    private static ServerCredentials tls(CertificateAuthority ca, GatewayTrust trust, CentralConfig config) throws IOException {
+        CertificateAuthority.Identity server = ca.serverIdentity(config.certificateNames());
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            char[] none = new char[0];
+            ks.setKeyEntry("central", server.key(), none, new Certificate[]{server.certificate(), ca.certificate()});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, none);
+            return TlsServerCredentials.newBuilder().keyManager(kmf.getKeyManagers()).trustManager(trust)
+                    .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL).build();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS for central: " + e.getMessage(), e);
+        }
+    }
+
+    public CertificateAuthority authority() {
+        return ca;
+    }
+
+    public EnrollmentTokens enrollmentTokens() {
+        return tokens;
+    }
+
+    public IssuedCertificates certificates() {
+        return certificates;
     }
 
     /** Stable for the data directory: gateways see the same id after a restart. */

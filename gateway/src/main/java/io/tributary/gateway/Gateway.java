@@ -22,6 +22,8 @@ import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.observe.OperatorEndpoints;
 import io.tributary.gateway.share.NamespaceStore;
 import io.tributary.gateway.share.Shares;
+import io.tributary.gateway.enroll.CentralCredentials;
+import io.tributary.gateway.enroll.EnrolledCertificate;
 import io.tributary.gateway.uplink.Uplink;
 import io.tributary.gateway.webdav.TransportErrors;
 import io.tributary.gateway.webdav.WebDavLimits;
@@ -80,7 +82,9 @@ public final class Gateway implements AutoCloseable {
         LanApiServer lanServer = null;
         try {
             if (config.uplink() != null) {
-                uplink = Uplink.start(store, metrics, config.uplink());
+                EnrolledCertificate enrolled = EnrolledCertificate.load(data).orElseThrow(() -> new IOException(
+                        "this gateway is not enrolled with central: run 'tributary gateway enroll' first"));
+                uplink = Uplink.start(store, metrics, config.uplink(), new CentralCredentials(data, enrolled));
             }
             Authenticator authenticator = new BasicAuthenticator(users, metrics);
             if (config.oidc() != null) {

@@ -15,11 +15,13 @@ import java.util.concurrent.Callable;
 
 /** {@code central}: runs a central node until SIGTERM or SIGINT. */
 @Command(name = "central", mixinStandardHelpOptions = true,
-        description = "Run a central ingest node: gRPC ingest on --grpc-port, health, metrics and the admin API on --http-port.")
+        description = "Run a central ingest node: gRPC ingest and enrollment (mutual TLS) on --grpc-port, health, metrics and"
+                + " the admin API on --http-port.",
+        subcommands = {TokenCommand.class, RevokeCommand.class})
 public final class CentralCommand implements Callable<Integer> {
     static final String PASSWORD_ENV = "TRIBUTARY_DB_PASSWORD";
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data directory: chunks, and meta.db with the default database.")
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory: chunks, the CA, and meta.db with the default database. Required.")
     Path data;
 
     @Option(names = "--grpc-port", defaultValue = "0", paramLabel = "N", description = "gRPC ingest port; 0 for any free port. Default: ${DEFAULT-VALUE}.")
@@ -38,6 +40,14 @@ public final class CentralCommand implements Callable<Integer> {
     @Option(names = "--database-user", paramLabel = "USER", description = "Database user; the password comes from $" + PASSWORD_ENV + ".")
     String databaseUser;
 
+    @Option(names = "--server-name", paramLabel = "NAME", description = "A DNS name or address gateways reach central by,"
+            + " for its TLS certificate (loopback and --bind are always in it). Repeatable.")
+    java.util.List<String> serverNames = new java.util.ArrayList<>();
+
+    @Option(names = "--gateway-cert-lifetime", defaultValue = "30d", paramLabel = "DURATION",
+            description = "How long a gateway certificate is valid (gateways renew after two thirds): 90s, 30m, 8h, 30d. Default: ${DEFAULT-VALUE}.")
+    String gatewayCertLifetime;
+
     @Option(names = "--keep-versions-days", defaultValue = "30", paramLabel = "N",
             description = "Keep previous file versions this many days. Default: ${DEFAULT-VALUE}.")
     int keepVersionsDays;
@@ -55,6 +65,9 @@ public final class CentralCommand implements Callable<Integer> {
 
     /** Checks every value before anything is created. */
     CentralConfig config() {
+        if (data == null) {
+            throw new IllegalArgumentException("--data DIR is required");
+        }
         port("--grpc-port", grpcPort);
         port("--http-port", httpPort);
         if (keepVersionsDays < 0 || keepVersionsDays > 36_500) {
@@ -74,8 +87,17 @@ public final class CentralCommand implements Callable<Integer> {
         if (database != null) {
             Dialect.of(database);
         }
+        Duration lifetime = DurationText.parse(gatewayCertLifetime, "--gateway-cert-lifetime");
+        if (lifetime.compareTo(Duration.ofSeconds(10)) < 0 || lifetime.compareTo(Duration.ofDays(825)) > 0) {
+            throw new IllegalArgumentException("--gateway-cert-lifetime takes 10s to 825d, got " + gatewayCertLifetime);
+        }
+        for (String name : serverNames) {
+            if (!name.matches("[A-Za-z0-9.:-]{1,253}")) {
+                throw new IllegalArgumentException("--server-name takes a DNS name or an IP address, got '" + name + "'");
+            }
+        }
         return new CentralConfig(data, bind, grpcPort, httpPort, database, databaseUser, System.getenv(PASSWORD_ENV),
-                Duration.ofDays(keepVersionsDays), System::currentTimeMillis);
+                Duration.ofDays(keepVersionsDays), System::currentTimeMillis, serverNames, lifetime);
     }
 
     private static void port(String option, int port) {

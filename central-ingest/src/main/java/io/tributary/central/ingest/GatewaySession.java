@@ -7,6 +7,8 @@ import io.grpc.stub.StreamObserver;
 import io.tributary.central.chunks.ChunkStore;
 import io.tributary.central.chunks.ChunkTooLargeException;
 import io.tributary.central.meta.CommitResult;
+import io.tributary.central.enroll.GatewayPeer;
+import io.tributary.central.enroll.PeerCertificates;
 import io.tributary.central.meta.InvalidOperationException;
 import io.tributary.central.meta.MetaStore;
 import io.tributary.central.meta.Origin;
@@ -56,6 +58,8 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
     private final CentralMetrics metrics;
     private final OpenSessions sessions;
     private final String centralId;
+    /** The gateway as its certificate names it; null only in sessions without TLS (none in production). */
+    private final GatewayPeer peer;
     private final Object sendLock = new Object();
     private final Map<String, Long> cursors = new ConcurrentHashMap<>();
     private final AtomicBoolean pumping = new AtomicBoolean();
@@ -77,6 +81,7 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
         this.metrics = metrics;
         this.sessions = sessions;
         this.centralId = centralId;
+        this.peer = PeerCertificates.PEER.get();
         out.disableAutoRequest();
         out.setOnReadyHandler(this::onReady);
         out.setOnCancelHandler(() -> close(null));
@@ -142,6 +147,19 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
             }
         }
         String branch = hello.getBranch().isBlank() ? gatewayId : hello.getBranch();
+        if (peer != null) {
+            // The certificate says which branch this is; a gateway id, once seen, stays with its branch.
+            if (!hello.getBranch().isBlank() && !hello.getBranch().equals(peer.branch())) {
+                throw Status.PERMISSION_DENIED.withDescription("this gateway's certificate is for branch '" + peer.branch()
+                        + "', not '" + hello.getBranch() + "'").asRuntimeException();
+            }
+            branch = peer.branch();
+            java.util.Optional<String> known = meta.branchOf(gatewayId);
+            if (known.isPresent() && !known.get().equals(branch)) {
+                throw Status.PERMISSION_DENIED.withDescription("gateway id " + gatewayId + " belongs to branch '" + known.get()
+                        + "', not to '" + branch + "'").asRuntimeException();
+            }
+        }
         long acked = meta.welcome(gatewayId, branch);
         for (ShareCursor cursor : hello.getSharesList()) {
             cursors.put(cursor.getShare(), cursor.getRevision());
@@ -381,6 +399,11 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
     }
 
     /** Ends the session; with a status, tells the gateway why. */
+    /** The certificate the session was opened with, or null. */
+    GatewayPeer peer() {
+        return peer;
+    }
+
     void close(Status status) {
         synchronized (sendLock) {
             if (closed) {

@@ -1,6 +1,6 @@
 package io.tributary.central.ingest;
 
-import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -10,8 +10,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gRPC listener. Credentials are a parameter so mutual TLS (TlsServerCredentials with the
- * central CA as trust root) replaces plaintext without touching the service.
+ * The gRPC listener. Credentials are a parameter: central runs it with mutual TLS
+ * ({@code enroll.GatewayTrust}); the services check the peer per call.
  */
 public final class IngestServer implements AutoCloseable {
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -22,9 +22,13 @@ public final class IngestServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static IngestServer start(String host, int port, ServerCredentials credentials, BindableService service) throws IOException {
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
-                .addService(service)
+    public static IngestServer start(String host, int port, ServerCredentials credentials, ServerServiceDefinition... services)
+            throws IOException {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials);
+        for (ServerServiceDefinition service : services) {
+            builder.addService(service);
+        }
+        Server server = builder
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 // Gateways keep one session open for days behind NATs: let them ping, within reason.
                 .permitKeepAliveTime(20, TimeUnit.SECONDS)

@@ -57,6 +57,21 @@ public final class OpenSessions implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes every session whose certificate {@code refusal} now refuses (revoked, expired);
+     * {@code refusal} returns the reason, or null to keep the session.
+     */
+    public void closeRefused(java.util.function.Function<io.tributary.central.enroll.GatewayPeer, String> refusal) {
+        for (GatewaySession s : List.copyOf(byGateway.values())) {
+            String why = s.peer() == null ? null : refusal.apply(s.peer());
+            if (why != null) {
+                java.util.logging.Logger.getLogger(OpenSessions.class.getName()).warning("closing the session of branch '"
+                        + s.peer().branch() + "': " + why);
+                s.close(Status.UNAUTHENTICATED.withDescription(why));
+            }
+        }
+    }
+
     public int size() {
         return byGateway.size();
     }

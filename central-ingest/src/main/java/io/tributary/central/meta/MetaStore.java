@@ -143,6 +143,18 @@ public final class MetaStore implements AutoCloseable {
         });
     }
 
+    /** The branch a gateway id last said hello as, if it ever did. */
+    public Optional<String> branchOf(String gatewayId) throws SQLException {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT branch FROM gateways WHERE gateway_id = ?")) {
+                ps.setString(1, gatewayId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
     public void heartbeat(String gatewayId, byte[] heartbeat) throws SQLException {
         long now = clock.getAsLong();
         db.transaction(c -> {

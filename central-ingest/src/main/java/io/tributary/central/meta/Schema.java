@@ -11,7 +11,7 @@ import java.util.List;
  * later version can migrate it and an older central refuses a newer database.
  */
 final class Schema {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private Schema() {
     }
@@ -33,6 +33,14 @@ final class Schema {
                 for (String ddl : tables(db.dialect())) {
                     exec(c, ddl);
                 }
+            }
+            if (found == null || found < 2) {
+                for (String ddl : identityTables()) {
+                    exec(c, ddl);
+                }
+            }
+            if (found == null || found < VERSION) {
+                exec(c, "DELETE FROM schema_version");
                 exec(c, "INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
             }
             return null;
@@ -64,6 +72,16 @@ final class Schema {
                         + " loser_gateway TEXT NOT NULL, loser_position BIGINT NOT NULL, loser_branch TEXT NOT NULL,"
                         + " revision BIGINT NOT NULL, at_millis BIGINT NOT NULL)",
                 "CREATE INDEX conflicts_share ON conflicts (share, id)");
+    }
+
+    /** Version 2: enrollment tokens (only their hashes) and the certificates issued to gateways. */
+    private static List<String> identityTables() {
+        return List.of(
+                "CREATE TABLE enrollment_tokens (token_hash TEXT PRIMARY KEY, branch TEXT NOT NULL, created_millis BIGINT NOT NULL,"
+                        + " expires_millis BIGINT NOT NULL, used_millis BIGINT)",
+                "CREATE TABLE gateway_certificates (serial TEXT PRIMARY KEY, branch TEXT NOT NULL, issued_millis BIGINT NOT NULL,"
+                        + " expires_millis BIGINT NOT NULL, revoked_millis BIGINT)",
+                "CREATE INDEX gateway_certificates_branch ON gateway_certificates (branch)");
     }
 
     private static void exec(Connection c, String sql) throws SQLException {

@@ -30,6 +30,11 @@ public final class CentralMetrics {
     /** Sessions ended by central with an error status (bad input, a refused batch, a newer session). */
     public final Counter sessionsRefused = registry.counter("central_sessions_refused");
 
+    /** TLS client certificates refused at the handshake (another CA, expired, revoked). */
+    public final Counter tlsRefused = registry.counter("central_tls_client_certificates_refused");
+    /** Sessions cut off because their certificate was revoked or expired while they were open. */
+    public final Counter sessionsCutOff = registry.counter("central_sessions_cut_off");
+
     public MetricRegistry registry() {
         return registry;
     }

@@ -40,6 +40,9 @@ class CentralCommandTest {
                 List.of("central", "--data", data.toString(), "--database", "jdbc:mysql://x/y"),
                 List.of("central", "--data", data.toString(), "--bind", "no-such-host.invalid"),
                 List.of("central", "--data", data.toString(), "--password", "x"),
+                List.of("central", "--data", data.toString(), "--gateway-cert-lifetime", "5s"),
+                List.of("central", "--data", data.toString(), "--gateway-cert-lifetime", "30"),
+                List.of("central", "--data", data.toString(), "--server-name", "bad/name"),
                 List.of("central"));
         for (List<String> args : bad) {
             StringWriter err = new StringWriter();
@@ -52,6 +55,41 @@ class CentralCommandTest {
             assertTrue(text.startsWith("tributary central: ") && text.endsWith("."), text);
             assertEquals("", out.toString());
             assertFalse(Files.exists(data), args + " created the data directory");
+        }
+    }
+
+    @Test
+    void tokenAndRevokeRefuseBadInputSayingWhyAndChangeNothing() throws Exception {
+        Path data = dir.resolve("central");
+        io.tributary.central.Central.start(io.tributary.central.CentralConfig.embedded(data)).close();
+        Path none = dir.resolve("not-central");
+        List<List<String>> bad = List.of(
+                List.of("central", "token", "--data", none.toString(), "--branch", "Lyon"),
+                List.of("central", "token", "--data", data.toString(), "--branch", "../x"),
+                List.of("central", "token", "--data", data.toString(), "--branch", "Lyon", "--expires", "8d"),
+                List.of("central", "token", "--data", data.toString(), "--branch", "Lyon", "--expires", "soon"),
+                List.of("central", "token", "--data", data.toString()),
+                List.of("central", "revoke", "--data", data.toString(), "--branch", "Never-Enrolled"),
+                List.of("central", "revoke", "--data", none.toString(), "--branch", "Lyon"));
+        for (List<String> args : bad) {
+            StringWriter err = new StringWriter();
+            StringWriter out = new StringWriter();
+            int status = Main.commandLine().setErr(new PrintWriter(err)).setOut(new PrintWriter(out)).execute(args.toArray(String[]::new));
+            assertEquals(2, status, args + ": " + err);
+            String text = err.toString().strip();
+            assertEquals(1, text.lines().count(), args + " printed: " + text);
+            assertTrue(text.startsWith("tributary ") && text.endsWith("."), text);
+            assertEquals("", out.toString());
+            assertFalse(Files.exists(none), args + " created a directory");
+        }
+        try (var meta = io.tributary.central.meta.MetaStore.open("jdbc:sqlite:" + data.resolve("meta.db"), null, null, System::currentTimeMillis)) {
+            int tokens = meta.database().transaction(x -> {
+                try (var st = x.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM enrollment_tokens")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            assertEquals(0, tokens, "no token was made");
         }
     }
 

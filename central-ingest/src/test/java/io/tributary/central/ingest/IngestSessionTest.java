@@ -2,7 +2,7 @@ package io.tributary.central.ingest;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
+import io.tributary.central.testing.TestCertificates;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -54,23 +54,31 @@ class IngestSessionTest {
     static Path data;
     static Central central;
     static ManagedChannel channel;
+    static final java.util.Map<String, ManagedChannel> CHANNELS = new java.util.concurrent.ConcurrentHashMap<>();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         central = Central.start(CentralConfig.embedded(data));
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", central.grpcPort(), InsecureChannelCredentials.create()).build();
+        channel = as("Test");
+    }
+
+    /** A mutual-TLS channel with a certificate for {@code branch} from the central under test. */
+    static ManagedChannel as(String branch) {
+        return CHANNELS.computeIfAbsent(branch, b -> TestCertificates.channel(central, b));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        for (ManagedChannel c : CHANNELS.values()) {
+            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
         central.close();
     }
 
     @Test
     void uploadCommitAndFeedToAnotherGateway() throws Exception {
-        try (TestGateway a = new TestGateway(channel, "gw-a1"); TestGateway b = new TestGateway(channel, "gw-b1")) {
+        try (TestGateway a = new TestGateway(as("Berlin"), "gw-a1"); TestGateway b = new TestGateway(as("Lyon"), "gw-b1")) {
             CentralMessage welcome = a.hello("Berlin", "s1");
             assertEquals(-1, welcome.getWelcome().getAckedPosition());
             assertFalse(welcome.getWelcome().getCentralId().isEmpty());
@@ -117,7 +125,7 @@ class IngestSessionTest {
             assertTrue(metric("central_sessions") >= 2);
 
             // The same gateway opening a new session: the old one is closed, the new one resumes after position 1.
-            try (TestGateway again = new TestGateway(channel, "gw-a1")) {
+            try (TestGateway again = new TestGateway(as("Berlin"), "gw-a1")) {
                 assertEquals(1, again.hello("Berlin", "s1").getWelcome().getAckedPosition());
                 assertEquals(Status.Code.ABORTED, a.ended().getCode());
                 // From revision 0 it gets b's mkdir but not its own put.
@@ -129,7 +137,7 @@ class IngestSessionTest {
 
     @Test
     void conflictBetweenTwoGateways() throws Exception {
-        try (TestGateway a = new TestGateway(channel, "gw-c"); TestGateway b = new TestGateway(channel, "gw-d")) {
+        try (TestGateway a = new TestGateway(as("Oslo"), "gw-c"); TestGateway b = new TestGateway(as("Rome"), "gw-d")) {
             a.hello("Oslo", "s2");
             b.hello("Rome", "s2");
             a.send(chunk(5));
@@ -159,7 +167,7 @@ class IngestSessionTest {
 
     @Test
     void aLateGatewayGetsTheWholeBacklogInOrder() throws Exception {
-        try (TestGateway a = new TestGateway(channel, "gw-i")) {
+        try (TestGateway a = new TestGateway(as("Writer"), "gw-i")) {
             a.hello("Writer", "s6");
             List<Operation> ops = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
@@ -169,7 +177,7 @@ class IngestSessionTest {
             a.send(GatewayMessage.newBuilder().setCommit(CommitBatch.newBuilder().addAllOperations(ops)).build());
             assertEquals(300, a.next(KindCase.COMMIT_ACK).getCommitAck().getAckedPosition());
         }
-        try (TestGateway late = new TestGateway(channel, "gw-j")) {
+        try (TestGateway late = new TestGateway(as("Late"), "gw-j")) {
             late.send(GatewayMessage.newBuilder().setHello(io.tributary.proto.v1.Hello.newBuilder().setGatewayId("gw-j")
                     .setBranch("Late").addShares(io.tributary.proto.v1.ShareCursor.newBuilder().setShare("s6").setRevision(100)))
                     .build());
@@ -226,7 +234,7 @@ class IngestSessionTest {
 
     @Test
     void deltasAreKeptWithTheirBasesUpToTheDepthLimit() throws Exception {
-        try (TestGateway g = new TestGateway(channel, "gw-delta")) {
+        try (TestGateway g = new TestGateway(as("Delta"), "gw-delta")) {
             g.hello("Delta", "s-delta");
             g.send(chunk(60));
             // A chain 60 <- 61 <- 62 <- 63 <- 64: 64 is as deep as central allows, so nothing builds on it.
@@ -274,13 +282,13 @@ class IngestSessionTest {
 
     @Test
     void chunksASessionSentBeforeItEndedAreKeptForTheNextOne() throws Exception {
-        try (TestGateway g = new TestGateway(channel, "gw-u")) {
+        try (TestGateway g = new TestGateway(as("Unused"), "gw-u")) {
             g.hello("Unused", "s-unused");
             g.send(chunk(41));
             g.send(need(1, TestGateway.id(41)));
             assertEquals(0, g.next(KindCase.NEED_ANSWER).getNeedAnswer().getMissingCount(), "staged counts as here");
         }
-        try (TestGateway g = new TestGateway(channel, "gw-u")) {
+        try (TestGateway g = new TestGateway(as("Unused"), "gw-u")) {
             g.hello("Unused", "s-unused");
             g.send(need(2, TestGateway.id(41)));
             assertEquals(0, g.next(KindCase.NEED_ANSWER).getNeedAnswer().getMissingCount(),
@@ -290,7 +298,7 @@ class IngestSessionTest {
 
     @Test
     void fetchChunksInOrderAndNotFound() throws Exception {
-        try (TestGateway g = new TestGateway(channel, "gw-f")) {
+        try (TestGateway g = new TestGateway(as("Fetch"), "gw-f")) {
             g.hello("Fetch", "s4");
             g.send(chunk(21));
             g.send(chunk(22));
@@ -318,7 +326,7 @@ class IngestSessionTest {
 
     @Test
     void adminApiListsVersionsAndRestoresThroughTheFeed() throws Exception {
-        try (TestGateway a = new TestGateway(channel, "gw-g"); TestGateway b = new TestGateway(channel, "gw-h")) {
+        try (TestGateway a = new TestGateway(as("Kyiv"), "gw-g"); TestGateway b = new TestGateway(as("Riga"), "gw-h")) {
             a.hello("Kyiv", "s5");
             b.hello("Riga", "s5");
             a.send(chunk(31));
@@ -374,7 +382,7 @@ class IngestSessionTest {
     private static int refusals;
 
     private static void assertRefused(Status.Code code, Refusal refusal) throws Exception {
-        try (TestGateway g = new TestGateway(channel, "gw-bad-" + (++refusals))) {
+        try (TestGateway g = new TestGateway(as("Bad"), "gw-bad-" + (++refusals))) {
             g.hello("Bad", "s3");
             refusal.provoke(g);
             Status status = g.ended();

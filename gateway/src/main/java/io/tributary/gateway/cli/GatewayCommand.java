@@ -5,6 +5,7 @@ import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.auth.OidcSettings;
 import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.chunk.ChunkSizes;
+import io.tributary.gateway.enroll.EnrolledCertificate;
 import io.tributary.gateway.journal.Durability;
 import io.tributary.gateway.uplink.UplinkSettings;
 import picocli.CommandLine.Command;
@@ -20,9 +21,10 @@ import java.util.concurrent.Callable;
 
 /** {@code tributary gateway}: runs a branch gateway until it is stopped. */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = "Run a branch gateway: a WebDAV share on --share-port, health and metrics on --http-port.")
+        description = "Run a branch gateway: a WebDAV share on --share-port, health and metrics on --http-port.",
+        subcommands = EnrollCommand.class)
 public final class GatewayCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "Data directory: index, journal, keys, users.")
+    @Option(names = "--data", description = "Data directory: index, journal, keys, users, the certificate for central. Required.")
     Path data;
 
     @Option(names = "--ssd", description = "Chunk payload directory (the SSD tier). Default: DATA/ssd.")
@@ -62,11 +64,11 @@ public final class GatewayCommand implements Callable<Integer> {
     Path keys;
 
     @Option(names = "--central", paramLabel = "HOST:PORT",
-            description = "Join the central ingest service there. Default: run on its own.")
+            description = "Join the central ingest service there (mutual TLS; enroll first with 'gateway enroll'). Default: run on its own.")
     String central;
 
     @Option(names = "--branch", paramLabel = "NAME",
-            description = "This branch's name, shown in conflict copies. Default: the host name.")
+            description = "If given, must be the branch this gateway was enrolled as. Default: the enrolled branch.")
     String branch;
 
     @Option(names = "--upload-rate", paramLabel = "BYTES", defaultValue = "0",
@@ -149,7 +151,10 @@ public final class GatewayCommand implements Callable<Integer> {
         return 0;
     }
 
-    GatewayConfig config() {
+    GatewayConfig config() throws java.io.IOException {
+        if (data == null) {
+            throw new IllegalArgumentException("--data DIR is required");
+        }
         Map<String, String> users = new LinkedHashMap<>();
         for (String user : localUsers) {
             int colon = user.indexOf(':');
@@ -162,7 +167,7 @@ public final class GatewayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--pin needs --central: on its own a gateway keeps everything anyway");
         }
         UplinkSettings uplink = central == null ? null
-                : new UplinkSettings(central, branch != null ? branch : hostName(), parseBytes(uploadRate, "--upload-rate"),
+                : new UplinkSettings(central, enrolledBranch(data, central, branch), parseBytes(uploadRate, "--upload-rate"),
                 UplinkSettings.DEFAULT_WINDOW, UplinkSettings.parsePins(pins));
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
@@ -210,14 +215,16 @@ public final class GatewayCommand implements Callable<Integer> {
         };
     }
 
-    private static String hostName() {
-        try {
-            String name = java.net.InetAddress.getLocalHost().getHostName();
-            int dot = name.indexOf('.');
-            return dot > 0 ? name.substring(0, dot) : name;
-        } catch (java.net.UnknownHostException e) {
-            return "branch";
+    /** The branch the certificate in {@code data} names; a gateway joins central only once enrolled. */
+    static String enrolledBranch(Path data, String central, String asked) throws java.io.IOException {
+        EnrolledCertificate enrolled = EnrolledCertificate.load(data).orElseThrow(() -> new IllegalArgumentException(
+                "this gateway is not enrolled with central yet: run 'tributary gateway enroll --data " + data + " --central "
+                        + central + " --token TOKEN' with a token from central's admin ('tributary central token --branch NAME')"));
+        if (asked != null && !asked.equals(enrolled.branch())) {
+            throw new IllegalArgumentException("--branch " + asked + " differs from the branch this gateway was enrolled as, '"
+                    + enrolled.branch() + "'");
         }
+        return enrolled.branch();
     }
 
     static long parseBytes(String text, String option) {

@@ -3,6 +3,8 @@ package io.tributary.gateway.cli;
 import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.chunk.ChunkSizes;
+import io.tributary.gateway.enroll.EnrolledCertificate;
+import io.tributary.gateway.enroll.Enroller;
 import io.tributary.gateway.journal.Durability;
 import io.tributary.gateway.uplink.UplinkSettings;
 import picocli.CommandLine.Command;
@@ -42,6 +44,10 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
             description = "The central this gateway joins (the launcher starts one beside it). Default: none.")
     String central;
 
+    @Option(names = "--enroll-token", paramLabel = "TOKEN",
+            description = "Enroll with --central using this one-time token first, if not enrolled yet.")
+    String enrollToken;
+
     @Option(names = "--central-console", paramLabel = "URL", description = "Central's HTTP address, to print.")
     String centralConsole;
 
@@ -49,8 +55,12 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         String password = password(var.resolve("credentials"));
         Path data = var.resolve("gateway");
+        if (central != null && enrollToken != null && EnrolledCertificate.load(data).isEmpty()) {
+            EnrolledCertificate enrolled = Enroller.enroll(data, central, enrollToken);
+            System.out.println("Enrolled with central as branch '" + enrolled.branch() + "'.");
+        }
         UplinkSettings uplink = central == null ? null
-                : new UplinkSettings(central, "branch", 0, UplinkSettings.DEFAULT_WINDOW);
+                : new UplinkSettings(central, GatewayCommand.enrolledBranch(data, central, null), 0, UplinkSettings.DEFAULT_WINDOW);
         GatewayConfig config = new GatewayConfig(data, data.resolve("ssd"), "127.0.0.1", ports.sharePort, ports.httpPort,
                 List.of("share"), Map.of(USER, password), Durability.FSYNC, GatewayConfig.DEFAULT_MAX_UPLOAD,
                 ChunkSizes.DEFAULT, GatewayConfig.DEFAULT_ZSTD_LEVEL, null, uplink, 0, grpcPort, null, null, false, null);

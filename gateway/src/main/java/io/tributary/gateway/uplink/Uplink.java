@@ -1,7 +1,8 @@
 package io.tributary.gateway.uplink;
 
-import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.tributary.gateway.enroll.CentralCredentials;
+import io.tributary.gateway.enroll.CertificateRenewal;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.share.NamespaceStore;
 import io.tributary.proto.v1.IngestGrpc;
@@ -25,36 +26,39 @@ public final class Uplink implements AutoCloseable {
     private final NamespaceStore store;
     private final GatewayMetrics metrics;
     private final UplinkSettings settings;
-    private final ManagedChannel channel;
+    private final CentralChannel channel;
     private final Downlink downlink;
     private final Prefetcher prefetcher;
     private final UploadBudget budget;
     private final Thread thread;
+    private final CertificateRenewal renewal;
     private volatile UplinkSession current;
     private volatile boolean connected;
     private volatile boolean closed;
 
-    private Uplink(NamespaceStore store, GatewayMetrics metrics, UplinkSettings settings) {
+    private Uplink(NamespaceStore store, GatewayMetrics metrics, UplinkSettings settings, CentralCredentials credentials) {
         this.store = store;
         this.metrics = metrics;
         this.settings = settings;
-        // Plaintext until enrollment gives the gateway a certificate (mutual TLS).
-        this.channel = NettyChannelBuilder.forTarget(settings.target())
-                .usePlaintext()
+        this.channel = new CentralChannel(() -> NettyChannelBuilder.forTarget(settings.target(), credentials.channelCredentials())
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .keepAliveTimeout(10, TimeUnit.SECONDS)
-                .build();
+                .build());
         this.prefetcher = new Prefetcher(store, settings.pinned());
         this.downlink = new Downlink(store, metrics, prefetcher);
         this.budget = new UploadBudget(settings.uploadBytesPerSecond());
         this.thread = new Thread(this::run, "uplink");
         this.thread.setDaemon(true);
+        this.renewal = new CertificateRenewal(credentials, channel, this::reconnect);
     }
 
-    /** Starts the link; chunk reads that miss the cache fetch from central from now on. */
-    public static Uplink start(NamespaceStore store, GatewayMetrics metrics, UplinkSettings settings) {
-        Uplink uplink = new Uplink(store, metrics, settings);
+    /**
+     * Starts the link, over mutual TLS with {@code credentials}, which it renews when due; chunk
+     * reads that miss the cache fetch from central from now on.
+     */
+    public static Uplink start(NamespaceStore store, GatewayMetrics metrics, UplinkSettings settings, CentralCredentials credentials) {
+        Uplink uplink = new Uplink(store, metrics, settings, credentials);
         metrics.gauge("tributary_upstream_connected", () -> uplink.connected ? 1 : 0);
         metrics.gauge("tributary_journal_backlog_entries", () -> backlog(store.journal(), store));
         metrics.gauge("tributary_upstream_lag_millis", () -> {
@@ -64,7 +68,17 @@ public final class Uplink implements AutoCloseable {
         store.chunks().fetchMissingFrom(new CentralChunks(uplink.channel));
         store.pinFolders(settings.pinned());
         uplink.thread.start();
+        uplink.renewal.start();
         return uplink;
+    }
+
+    /** Ends the session so the next one opens a new connection, with the certificate renewed just now. */
+    private void reconnect() {
+        channel.replace();
+        UplinkSession session = current;
+        if (session != null) {
+            session.stop();
+        }
     }
 
     /**
@@ -138,6 +152,7 @@ public final class Uplink implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        renewal.close();
         UplinkSession session = current;
         if (session != null) {
             session.stop();
@@ -149,11 +164,6 @@ public final class Uplink implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        channel.close();
     }
 }

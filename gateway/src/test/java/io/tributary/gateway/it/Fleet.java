@@ -1,5 +1,10 @@
 package io.tributary.gateway.it;
 
+import io.tributary.central.enroll.CertificateAuthority;
+import io.tributary.central.enroll.EnrollmentTokens;
+import io.tributary.central.meta.MetaStore;
+import io.tributary.gateway.enroll.Enroller;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,18 +24,25 @@ import java.util.function.Supplier;
 final class Fleet implements AutoCloseable {
     private final Path root;
     private final int centralPort;
+    private final String[] centralArgs;
     private GatewayProcess central;
     private final List<GatewayProcess> gateways = new ArrayList<>();
 
-    Fleet(Path root) {
+    Fleet(Path root, String... centralArgs) {
         this.root = root;
         this.centralPort = freePort();
+        this.centralArgs = centralArgs;
         this.central = GatewayProcess.start(centralConfig());
     }
 
     private GatewayProcess.Config centralConfig() {
-        return GatewayProcess.Config.central("central", root.resolve("central"))
-                .extraArgs("--grpc-port", Integer.toString(centralPort));
+        List<String> args = new ArrayList<>(List.of("--grpc-port", Integer.toString(centralPort)));
+        args.addAll(List.of(centralArgs));
+        return GatewayProcess.Config.central("central", root.resolve("central")).extraArgs(args.toArray(String[]::new));
+    }
+
+    Path centralData() {
+        return root.resolve("central");
     }
 
     private static int freePort() {
@@ -41,8 +53,12 @@ final class Fleet implements AutoCloseable {
         }
     }
 
-    /** Starts branch {@code name}; gateways started one after another share the first one's keys. */
+    /**
+     * Starts branch {@code name}, enrolled first with a token from central's database (as
+     * {@code tributary central token} makes it); gateways share the first one's tenant keys.
+     */
     GatewayProcess gateway(String name, String... extraArgs) {
+        enroll(name, root.resolve(name));
         List<String> args = new ArrayList<>(List.of("--central", "127.0.0.1:" + centralPort, "--branch", name,
                 "--keys", root.resolve("tenant-keys").toString()));
         args.addAll(List.of(extraArgs));
@@ -50,6 +66,35 @@ final class Fleet implements AutoCloseable {
                 .extraArgs(args.toArray(String[]::new)));
         gateways.add(g);
         return g;
+    }
+
+    /** Enrolls the gateway whose data is in {@code data} as branch {@code branch}, unless it is already. */
+    void enroll(String branch, Path data) {
+        try {
+            if (io.tributary.gateway.enroll.EnrolledCertificate.load(data).isPresent()) {
+                return;
+            }
+            Enroller.enroll(data, "127.0.0.1:" + centralPort, token(branch));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A one-time token for {@code branch}, made in central's database. */
+    String token(String branch) {
+        Path dir = root.resolve("central");
+        try (MetaStore meta = MetaStore.open("jdbc:sqlite:" + dir.resolve("meta.db"), null, null, System::currentTimeMillis)) {
+            return new EnrollmentTokens(meta.database(), CertificateAuthority.loadOrCreate(dir.resolve("ca")).fingerprint(),
+                    System::currentTimeMillis).create(branch, Duration.ofMinutes(10)).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int centralPort() {
+        return centralPort;
     }
 
     /** Replaces a gateway that was killed by a new process on its data directory. */

@@ -1,0 +1,91 @@
+package io.tributary.central.enroll;
+
+import io.tributary.central.meta.Database;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * The enrollment tokens admins have made: each bound to one branch, expiring, and used at most
+ * once. Redeeming is one conditional update, so two central nodes given the same token at the
+ * same moment cannot both accept it.
+ */
+public final class EnrollmentTokens {
+    public static final Duration LONGEST_LIFETIME = Duration.ofDays(7);
+
+    private final Database db;
+    private final String caFingerprint;
+    private final LongSupplier clock;
+
+    public EnrollmentTokens(Database db, String caFingerprint, LongSupplier clock) {
+        this.db = db;
+        this.caFingerprint = caFingerprint;
+        this.clock = clock;
+    }
+
+    /** A new token for {@code branch}, valid for {@code lifetime}. */
+    public EnrollmentToken create(String branch, Duration lifetime) throws SQLException {
+        Branches.check(branch);
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(LONGEST_LIFETIME) > 0) {
+            throw new IllegalArgumentException("an enrollment token lives for more than 0 and at most 7 days, asked for " + lifetime);
+        }
+        EnrollmentToken token = EnrollmentToken.fresh(caFingerprint);
+        long now = clock.getAsLong();
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO enrollment_tokens"
+                    + " (token_hash, branch, created_millis, expires_millis) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, token.hash());
+                ps.setString(2, branch);
+                ps.setLong(3, now);
+                ps.setLong(4, now + lifetime.toMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        return token;
+    }
+
+    /**
+     * Uses {@code token} up and returns the branch it was made for, or throws
+     * {@link TokenRefusedException} saying whether it is unknown, used or expired.
+     */
+    public String redeem(EnrollmentToken token) throws SQLException, TokenRefusedException {
+        if (!token.caFingerprint().equals(caFingerprint)) {
+            throw new TokenRefusedException("the token was made by another central (its CA fingerprint differs)");
+        }
+        long now = clock.getAsLong();
+        String hash = token.hash();
+        Outcome outcome = db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE enrollment_tokens SET used_millis = ?"
+                    + " WHERE token_hash = ? AND used_millis IS NULL AND expires_millis > ?")) {
+                ps.setLong(1, now);
+                ps.setString(2, hash);
+                ps.setLong(3, now);
+                boolean redeemed = ps.executeUpdate() == 1;
+                try (PreparedStatement q = c.prepareStatement("SELECT branch, used_millis FROM enrollment_tokens WHERE token_hash = ?")) {
+                    q.setString(1, hash);
+                    try (ResultSet rs = q.executeQuery()) {
+                        if (!rs.next()) {
+                            return new Outcome(null, "the enrollment token is unknown");
+                        }
+                        if (redeemed) {
+                            return new Outcome(rs.getString(1), null);
+                        }
+                        rs.getLong(2);
+                        return new Outcome(null, rs.wasNull() ? "the enrollment token has expired" : "the enrollment token has been used already");
+                    }
+                }
+            }
+        });
+        if (outcome.refusal() != null) {
+            throw new TokenRefusedException(outcome.refusal());
+        }
+        return outcome.branch();
+    }
+
+    private record Outcome(String branch, String refusal) {
+    }
+}
