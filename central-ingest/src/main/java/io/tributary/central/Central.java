@@ -5,6 +5,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.helidon.webserver.WebServer;
 import io.tributary.central.api.AdminApi;
+import io.tributary.central.audit.AuditLog;
 import io.tributary.central.chunks.ChunkStore;
 import io.tributary.central.enroll.CertificateAuthority;
 import io.tributary.central.enroll.EnrollmentService;
@@ -53,10 +54,12 @@ public final class Central implements AutoCloseable {
     private final CertificateAuthority ca;
     private final EnrollmentTokens tokens;
     private final IssuedCertificates certificates;
+    private final AuditLog audit;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Central(MetaStore meta, OpenSessions sessions, IngestServer grpc, WebServer http, ScheduledExecutorService timer,
-                    CertificateAuthority ca, EnrollmentTokens tokens, IssuedCertificates certificates) {
+                    CertificateAuthority ca, EnrollmentTokens tokens, IssuedCertificates certificates, AuditLog audit) {
+        this.audit = audit;
         this.ca = ca;
         this.tokens = tokens;
         this.certificates = certificates;
@@ -81,17 +84,18 @@ public final class Central implements AutoCloseable {
             IssuedCertificates certificates = new IssuedCertificates(meta.database(), config.clock());
             EnrollmentTokens tokens = new EnrollmentTokens(meta.database(), ca.fingerprint(), config.clock());
             GatewayTrust trust = new GatewayTrust(ca.certificate(), certificates, metrics.tlsRefused::inc);
+            AuditLog audit = new AuditLog(meta.database());
             trust.refresh();
             grpc = IngestServer.start(config.bindHost(), config.grpcPort(), tls(ca, trust, config),
-                    ServerInterceptors.intercept(new IngestService(chunks, meta, metrics, sessions, centralId),
+                    ServerInterceptors.intercept(new IngestService(chunks, meta, metrics, sessions, centralId, audit),
                             new PeerCertificates(trust, true)),
                     ServerInterceptors.intercept(new EnrollmentService(ca, tokens, certificates, config.gatewayCertificateLifetime(),
-                            () -> Instant.ofEpochMilli(config.clock().getAsLong())), new PeerCertificates(trust, false)));
+                            () -> Instant.ofEpochMilli(config.clock().getAsLong()), audit), new PeerCertificates(trust, false)));
             WebServer http = WebServer.builder()
                     .host(config.bindHost())
                     .port(config.httpPort())
                     .routing(r -> r.register("/", new OperatorEndpoints(metrics, meta::healthy))
-                            .register("/api/v1", new AdminApi(meta, sessions::changed)))
+                            .register("/api/v1", new AdminApi(meta, sessions::changed, audit)))
                     .build()
                     .start();
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -123,7 +127,7 @@ public final class Central implements AutoCloseable {
                     LOG.log(Level.WARNING, "reading revoked certificates failed", e);
                 }
             }, 1, 1, TimeUnit.SECONDS);
-            return new Central(meta, sessions, grpc, http, timer, ca, tokens, certificates);
+            return new Central(meta, sessions, grpc, http, timer, ca, tokens, certificates, audit);
         } catch (IOException | RuntimeException e) {
             sessions.close();
             if (grpc != null) {
@@ -161,6 +165,10 @@ public final class Central implements AutoCloseable {
 
     public IssuedCertificates certificates() {
         return certificates;
+    }
+
+    public AuditLog auditLog() {
+        return audit;
     }
 
     /** Stable for the data directory: gateways see the same id after a restart. */

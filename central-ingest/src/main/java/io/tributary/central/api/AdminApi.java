@@ -6,6 +6,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.tributary.central.audit.AuditEvent;
+import io.tributary.central.audit.AuditLog;
 import io.tributary.central.meta.CommitResult;
 import io.tributary.central.meta.ConflictRecord;
 import io.tributary.central.meta.Entry;
@@ -54,8 +56,11 @@ public final class AdminApi implements HttpService {
     private final Restore restore;
     private final Consumer<Set<String>> changed;
 
+    private final AuditLog audit;
+
     /** @param changed told the shares a restore changed, to wake their feeds */
-    public AdminApi(MetaStore meta, Consumer<Set<String>> changed) {
+    public AdminApi(MetaStore meta, Consumer<Set<String>> changed, AuditLog audit) {
+        this.audit = audit;
         this.meta = meta;
         this.history = new FileHistory(meta);
         this.restore = new Restore(meta, history);
@@ -120,14 +125,25 @@ public final class AdminApi implements HttpService {
         String share = share(req);
         JsonObject body = body(req);
         SharePath path = SharePath.ofEntry(SharePath.parse(string(body, "path")).names());
-        return committed(restore.file(share, path, number(body, "revision")));
+        long revision = number(body, "revision");
+        JsonValue result = committed(restore.file(share, path, revision));
+        record(req, "file.restore", share + "/" + path.display(), "revision " + revision);
+        return result;
     }
 
     private JsonValue restoreFolder(ServerRequest req) throws SQLException, NotFoundException, IOException {
         String share = share(req);
         JsonObject body = body(req);
         SharePath folder = SharePath.parse(string(body, "path"));
-        return committed(restore.folder(share, folder, number(body, "atMillis")));
+        long at = number(body, "atMillis");
+        JsonValue result = committed(restore.folder(share, folder, at));
+        record(req, "folder.restore", share + "/" + folder.display(), "as at " + java.time.Instant.ofEpochMilli(at));
+        return result;
+    }
+
+    // The admin API has no sign-in of its own yet (it listens on loopback by default): the actor is the API.
+    private void record(ServerRequest req, String action, String target, String detail) throws SQLException {
+        audit.record(AuditEvent.atCentral(meta.now(), "admin-api", action, target, req.remotePeer().address().toString(), detail));
     }
 
     private JsonValue conflicts(ServerRequest req) throws SQLException, NotFoundException {

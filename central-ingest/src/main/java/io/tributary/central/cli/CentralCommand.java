@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "central", mixinStandardHelpOptions = true,
         description = "Run a central ingest node: gRPC ingest and enrollment (mutual TLS) on --grpc-port, health, metrics and"
                 + " the admin API on --http-port.",
-        subcommands = {TokenCommand.class, RevokeCommand.class})
+        subcommands = {TokenCommand.class, RevokeCommand.class, AuditCommand.class})
 public final class CentralCommand implements Callable<Integer> {
     static final String PASSWORD_ENV = "TRIBUTARY_DB_PASSWORD";
 

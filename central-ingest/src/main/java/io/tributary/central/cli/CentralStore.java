@@ -1,5 +1,7 @@
 package io.tributary.central.cli;
 
+import io.tributary.central.audit.AuditEvent;
+import io.tributary.central.audit.AuditLog;
 import io.tributary.central.meta.Dialect;
 import io.tributary.central.meta.MetaStore;
 import picocli.CommandLine.Option;
@@ -28,6 +30,12 @@ final class CentralStore {
         if (database != null) {
             Dialect.of(database);
         }
+    }
+
+    /** Records an admin's action on this host, as the operating-system user who ran the command. */
+    void record(MetaStore meta, String action, String target, String detail) throws SQLException {
+        new AuditLog(meta.database()).record(AuditEvent.atCentral(System.currentTimeMillis(), "os:" + System.getProperty("user.name"),
+                action, target, "local", detail));
     }
 
     MetaStore open() throws SQLException {

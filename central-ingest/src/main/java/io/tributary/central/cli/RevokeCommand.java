@@ -32,6 +32,7 @@ public final class RevokeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("no certificate was ever issued for branch '" + branch + "'");
             }
             int revoked = issued.revokeBranch(branch);
+            store.record(meta, "gateway.revoke", branch, revoked + " certificates");
             System.out.println("revoked " + revoked + " certificate" + (revoked == 1 ? "" : "s") + " of branch '" + branch + "'");
         }
         return 0;

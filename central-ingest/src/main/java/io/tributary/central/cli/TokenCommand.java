@@ -34,6 +34,7 @@ public final class TokenCommand implements Callable<Integer> {
         try (MetaStore meta = store.open()) {
             EnrollmentToken token = new EnrollmentTokens(meta.database(), ca.fingerprint(), System::currentTimeMillis)
                     .create(branch, lifetime);
+            store.record(meta, "enroll.token", branch, "valid " + expires);
             System.out.println(token);
             System.err.println("tributary central token: made a token for branch '" + branch + "', valid " + expires
                     + " and once: ./tributary gateway enroll --data DIR --central HOST:PORT --token " + token);

@@ -3,6 +3,8 @@ package io.tributary.central.enroll;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.tributary.central.audit.AuditEvent;
+import io.tributary.central.audit.AuditLog;
 import io.tributary.proto.v1.EnrollRequest;
 import io.tributary.proto.v1.EnrollmentGrpc;
 import io.tributary.proto.v1.IssuedCertificate;
@@ -29,9 +31,11 @@ public final class EnrollmentService extends EnrollmentGrpc.EnrollmentImplBase {
     private final IssuedCertificates issued;
     private final Duration lifetime;
     private final Supplier<Instant> clock;
+    private final AuditLog audit;
 
     public EnrollmentService(CertificateAuthority ca, EnrollmentTokens tokens, IssuedCertificates issued, Duration lifetime,
-                             Supplier<Instant> clock) {
+                             Supplier<Instant> clock, AuditLog audit) {
+        this.audit = audit;
         this.ca = ca;
         this.tokens = tokens;
         this.issued = issued;
@@ -59,10 +63,12 @@ public final class EnrollmentService extends EnrollmentGrpc.EnrollmentImplBase {
                 branch = tokens.redeem(token);
             } catch (TokenRefusedException e) {
                 LOG.warning("refused an enrollment from " + PeerCertificates.ADDRESS.get() + ": " + e.getMessage());
+                record("unknown", "enroll.refused", "", e.getMessage());
                 throw Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException();
             }
             X509Certificate cert = issue(csr, branch);
             issued.record(CertificateAuthority.serialOf(cert), branch, cert.getNotAfter().getTime());
+            record(branch, "enroll.ok", branch, "certificate " + CertificateAuthority.serialOf(cert) + " until " + cert.getNotAfter().toInstant());
             LOG.info("enrolled branch '" + branch + "' from " + PeerCertificates.ADDRESS.get() + ": certificate " + CertificateAuthority.serialOf(cert) + " until " + cert.getNotAfter().toInstant());
             reply(responses, cert, branch);
         } catch (SQLException e) {
@@ -83,6 +89,7 @@ public final class EnrollmentService extends EnrollmentGrpc.EnrollmentImplBase {
         try {
             X509Certificate cert = issue(request.getCsr().toByteArray(), peer.branch());
             issued.record(CertificateAuthority.serialOf(cert), peer.branch(), cert.getNotAfter().getTime());
+            record(peer.branch(), "certificate.renewed", peer.branch(), peer.serial() + " -> " + CertificateAuthority.serialOf(cert));
             LOG.info("renewed the certificate of branch '" + peer.branch() + "': " + peer.serial() + " -> "
                     + CertificateAuthority.serialOf(cert) + " until " + cert.getNotAfter().toInstant());
             reply(responses, cert, peer.branch());
@@ -92,6 +99,11 @@ public final class EnrollmentService extends EnrollmentGrpc.EnrollmentImplBase {
         } catch (RuntimeException e) {
             responses.onError(e instanceof io.grpc.StatusRuntimeException ? e : Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
         }
+    }
+
+    private void record(String actor, String action, String target, String detail) throws SQLException {
+        audit.record(AuditEvent.atCentral(clock.get().toEpochMilli(), actor, action, target,
+                String.valueOf(PeerCertificates.ADDRESS.get()), detail));
     }
 
     private X509Certificate issue(byte[] csr, String branch) {

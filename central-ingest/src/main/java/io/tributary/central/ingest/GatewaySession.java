@@ -7,7 +7,12 @@ import io.grpc.stub.StreamObserver;
 import io.tributary.central.chunks.ChunkStore;
 import io.tributary.central.chunks.ChunkTooLargeException;
 import io.tributary.central.meta.CommitResult;
+import io.tributary.central.audit.AuditEvent;
+import io.tributary.central.audit.AuditLog;
 import io.tributary.central.enroll.GatewayPeer;
+import io.tributary.proto.v1.AuditAck;
+import io.tributary.proto.v1.AuditBatch;
+import io.tributary.proto.v1.AuditEntry;
 import io.tributary.central.enroll.PeerCertificates;
 import io.tributary.central.meta.InvalidOperationException;
 import io.tributary.central.meta.MetaStore;
@@ -31,6 +36,7 @@ import io.tributary.proto.v1.Welcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,6 +55,8 @@ import java.util.logging.Logger;
 final class GatewaySession implements StreamObserver<GatewayMessage> {
     static final int MAX_NEED_IDS = 4096;
     static final int MAX_BATCH_OPERATIONS = 1024;
+    static final int MAX_AUDIT_ENTRIES = 512;
+    static final int MAX_AUDIT_ENTRY_BYTES = 4096;
     private static final int FEED_BATCH = 64;
     private static final Logger LOG = Logger.getLogger(GatewaySession.class.getName());
 
@@ -58,6 +66,9 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
     private final CentralMetrics metrics;
     private final OpenSessions sessions;
     private final String centralId;
+    private final AuditLog auditLog;
+    /** Highest audit index of this gateway recorded; only the message thread touches it. */
+    private long auditIndex = -1;
     /** The gateway as its certificate names it; null only in sessions without TLS (none in production). */
     private final GatewayPeer peer;
     private final Object sendLock = new Object();
@@ -74,7 +85,8 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
     private boolean requestWhenReady;
 
     GatewaySession(ServerCallStreamObserver<CentralMessage> out, ChunkStore chunks, MetaStore meta, CentralMetrics metrics,
-                   OpenSessions sessions, String centralId) {
+                   OpenSessions sessions, String centralId, AuditLog auditLog) {
+        this.auditLog = auditLog;
         this.out = out;
         this.chunks = chunks;
         this.meta = meta;
@@ -105,6 +117,7 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
                     case CHUNK -> chunk(message.getChunk());
                     case COMMIT -> commit(message.getCommit());
                     case HEARTBEAT -> meta.heartbeat(origin.gatewayId(), message.getHeartbeat().toByteArray());
+                    case AUDIT -> audit(message.getAudit());
                     case HELLO -> throw Status.INVALID_ARGUMENT.withDescription("Hello comes once, first").asRuntimeException();
                     case KIND_NOT_SET -> throw Status.INVALID_ARGUMENT.withDescription("a message without a kind").asRuntimeException();
                 }
@@ -165,9 +178,38 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
             cursors.put(cursor.getShare(), cursor.getRevision());
         }
         origin = new Origin(gatewayId, branch);
+        auditIndex = auditLog.lastOriginIndex(gatewayId);
         sessions.register(gatewayId, this);
-        send(CentralMessage.newBuilder().setWelcome(Welcome.newBuilder().setAckedPosition(acked).setCentralId(centralId)).build());
+        send(CentralMessage.newBuilder().setWelcome(Welcome.newBuilder().setAckedPosition(acked).setCentralId(centralId)
+                .setAuditIndex(auditIndex)).build());
         wakeFeed();
+    }
+
+    /** Records the gateway's audit entries after the last one recorded, as its branch's, and acknowledges them. */
+    private void audit(AuditBatch batch) throws SQLException {
+        if (batch.getEntriesCount() > MAX_AUDIT_ENTRIES) {
+            throw Status.RESOURCE_EXHAUSTED.withDescription("an AuditBatch has at most " + MAX_AUDIT_ENTRIES + " entries").asRuntimeException();
+        }
+        List<AuditEvent> events = new ArrayList<>(batch.getEntriesCount());
+        long previous = Long.MIN_VALUE;
+        for (AuditEntry e : batch.getEntriesList()) {
+            if (e.getIndex() <= previous) {
+                throw new InvalidOperationException("audit indexes must increase within a batch");
+            }
+            if (e.getSerializedSize() > MAX_AUDIT_ENTRY_BYTES) {
+                throw new InvalidOperationException("an audit entry is at most " + MAX_AUDIT_ENTRY_BYTES + " bytes");
+            }
+            previous = e.getIndex();
+            if (e.getIndex() > auditIndex) {
+                events.add(new AuditEvent(e.getAtMillis(), e.getActor(), e.getAction(), e.getTarget(), origin.branch(),
+                        e.getAddress(), e.getDetail(), origin.gatewayId(), e.getIndex()));
+            }
+        }
+        auditLog.append(events);
+        if (previous != Long.MIN_VALUE) {
+            auditIndex = Math.max(auditIndex, previous);
+        }
+        send(CentralMessage.newBuilder().setAuditAck(AuditAck.newBuilder().setIndex(auditIndex)).build());
     }
 
     private void need(NeedQuery query) throws IOException {

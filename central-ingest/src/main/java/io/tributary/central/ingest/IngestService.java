@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.tributary.central.audit.AuditLog;
 import io.tributary.central.chunks.ChunkStore;
 import io.tributary.central.meta.MetaStore;
 import io.tributary.central.observe.CentralMetrics;
@@ -22,8 +23,11 @@ public final class IngestService extends IngestGrpc.IngestImplBase {
     private final CentralMetrics metrics;
     private final OpenSessions sessions;
     private final String centralId;
+    private final AuditLog auditLog;
 
-    public IngestService(ChunkStore chunks, MetaStore meta, CentralMetrics metrics, OpenSessions sessions, String centralId) {
+    public IngestService(ChunkStore chunks, MetaStore meta, CentralMetrics metrics, OpenSessions sessions, String centralId,
+                         AuditLog auditLog) {
+        this.auditLog = auditLog;
         this.chunks = chunks;
         this.meta = meta;
         this.metrics = metrics;
@@ -33,7 +37,7 @@ public final class IngestService extends IngestGrpc.IngestImplBase {
 
     @Override
     public StreamObserver<GatewayMessage> session(StreamObserver<CentralMessage> responses) {
-        return new GatewaySession((ServerCallStreamObserver<CentralMessage>) responses, chunks, meta, metrics, sessions, centralId);
+        return new GatewaySession((ServerCallStreamObserver<CentralMessage>) responses, chunks, meta, metrics, sessions, centralId, auditLog);
     }
 
     @Override

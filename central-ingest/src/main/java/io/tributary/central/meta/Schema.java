@@ -11,7 +11,7 @@ import java.util.List;
  * later version can migrate it and an older central refuses a newer database.
  */
 final class Schema {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private Schema() {
     }
@@ -36,6 +36,11 @@ final class Schema {
             }
             if (found == null || found < 2) {
                 for (String ddl : identityTables()) {
+                    exec(c, ddl);
+                }
+            }
+            if (found == null || found < 3) {
+                for (String ddl : auditTables()) {
                     exec(c, ddl);
                 }
             }
@@ -82,6 +87,22 @@ final class Schema {
                 "CREATE TABLE gateway_certificates (serial TEXT PRIMARY KEY, branch TEXT NOT NULL, issued_millis BIGINT NOT NULL,"
                         + " expires_millis BIGINT NOT NULL, revoked_millis BIGINT)",
                 "CREATE INDEX gateway_certificates_branch ON gateway_certificates (branch)");
+    }
+
+    /**
+     * Version 3: the audit log, a hash chain; {@code audit_head} holds its last link, and
+     * appending updates that row first, so appenders on any node take turns.
+     */
+    private static List<String> auditTables() {
+        return List.of(
+                "CREATE TABLE audit_log (seq BIGINT PRIMARY KEY, at_millis BIGINT NOT NULL, actor TEXT NOT NULL,"
+                        + " action TEXT NOT NULL, target TEXT NOT NULL, gateway TEXT NOT NULL, address TEXT NOT NULL,"
+                        + " detail TEXT NOT NULL, origin_gateway TEXT, origin_index BIGINT, previous_hash TEXT NOT NULL,"
+                        + " hash TEXT NOT NULL)",
+                "CREATE INDEX audit_log_origin ON audit_log (origin_gateway, origin_index)",
+                "CREATE INDEX audit_log_time ON audit_log (at_millis)",
+                "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
+                "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + "0".repeat(64) + "')");
     }
 
     private static void exec(Connection c, String sql) throws SQLException {
