@@ -34,7 +34,7 @@ public final class EnrollCommand implements Callable<Integer> {
         if (Files.exists(data) && !Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + " exists and is not a directory");
         }
-        new io.tributary.gateway.uplink.UplinkSettings(central, "check", 0, io.tributary.gateway.uplink.UplinkSettings.DEFAULT_WINDOW);
+        io.tributary.gateway.uplink.UplinkSettings.checkTarget(central);
         try {
             EnrolledCertificate enrolled = Enroller.enroll(data, central, token);
             spec.commandLine().getOut().println("enrolled as branch '" + enrolled.branch() + "' (certificate " + enrolled.serial()

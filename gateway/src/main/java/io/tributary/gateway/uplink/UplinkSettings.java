@@ -40,6 +40,17 @@ public record UplinkSettings(String target, String branch, long uploadBytesPerSe
 
     public UplinkSettings {
         pinned = Map.copyOf(pinned);
+        checkTarget(target);
+        if (branch == null || branch.isBlank() || branch.length() > 64 || !branch.matches("[\\p{L}\\p{N} ._-]+")) {
+            throw new IllegalArgumentException("--branch must be 1-64 letters, digits, spaces, '.', '_' or '-'");
+        }
+        if (uploadBytesPerSecond < 0) {
+            throw new IllegalArgumentException("--upload-rate must not be negative");
+        }
+    }
+
+    /** Refuses a central address that is not {@code HOST:PORT} with a port of 1-65535. */
+    public static void checkTarget(String target) {
         int colon = target.lastIndexOf(':');
         if (colon <= 0 || colon == target.length() - 1) {
             throw new IllegalArgumentException("--central takes HOST:PORT, got '" + target + "'");
@@ -51,12 +62,6 @@ public record UplinkSettings(String target, String branch, long uploadBytesPerSe
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--central port is not a number: '" + target.substring(colon + 1) + "'");
-        }
-        if (branch == null || branch.isBlank() || branch.length() > 64 || !branch.matches("[\\p{L}\\p{N} ._-]+")) {
-            throw new IllegalArgumentException("--branch must be 1-64 letters, digits, spaces, '.', '_' or '-'");
-        }
-        if (uploadBytesPerSecond < 0) {
-            throw new IllegalArgumentException("--upload-rate must not be negative");
         }
     }
 }

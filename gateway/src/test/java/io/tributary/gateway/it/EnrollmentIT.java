@@ -5,9 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,20 +158,8 @@ class EnrollmentIT {
             }
             Command.Result modern = TlsProbe.handshake(fleet.centralPort(), ca, root, List.of("-tls1_3"));
             assertTrue(modern.output().contains("Verify return code: 0 (ok)"), "central's certificate chains to its CA:\n" + modern.output());
-            try (Socket s = new Socket("127.0.0.1", fleet.centralPort())) {
-                s.setSoTimeout(10_000);
-                OutputStream out = s.getOutputStream();
-                out.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                InputStream in = s.getInputStream();
-                byte[] reply;
-                try {
-                    reply = in.readNBytes(64);
-                } catch (java.net.SocketException reset) {
-                    reply = new byte[0];
-                }
-                assertFalse(new String(reply, StandardCharsets.ISO_8859_1).startsWith("HTTP"), "no plaintext answer");
-            }
+            byte[] reply = TlsProbe.plainHttpReply(fleet.centralPort(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertFalse(new String(reply, StandardCharsets.ISO_8859_1).startsWith("HTTP"), "no plaintext answer");
         }
     }
 }

@@ -4,9 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,21 +53,8 @@ class ShareTlsIT {
             assertTrue(modern.output().contains("Cipher is TLS_"), modern.output());
 
             // Plain HTTP with Basic credentials to the TLS port: no HTTP answer comes back.
-            try (Socket s = new Socket("127.0.0.1", gateway.sharePort())) {
-                s.setSoTimeout(10_000);
-                OutputStream out = s.getOutputStream();
-                out.write(("GET /share/over-tls.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic eDp5\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                InputStream in = s.getInputStream();
-                byte[] reply;
-                try {
-                    reply = in.readNBytes(64);
-                } catch (java.net.SocketException reset) {
-                    reply = new byte[0];
-                }
-                assertTrue(reply.length == 0 || reply[0] == 0x15, "nothing, or a TLS alert: " + new String(reply, StandardCharsets.ISO_8859_1));
-            }
+            byte[] reply = TlsProbe.plainHttpReply(gateway.sharePort(), "GET /share/over-tls.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic eDp5\r\n\r\n");
+            assertTrue(reply.length == 0 || reply[0] == 0x15, "nothing, or a TLS alert: " + new String(reply, StandardCharsets.ISO_8859_1));
         }
     }
 

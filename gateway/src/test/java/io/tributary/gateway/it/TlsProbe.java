@@ -28,4 +28,19 @@ final class TlsProbe {
         cmd.addAll(options);
         return Command.run(cmd, Map.of(), workDir, Duration.ofSeconds(30), null);
     }
+
+    /** Sends a plain HTTP request to a TLS port and returns the first bytes of whatever comes back (nothing on a reset). */
+    static byte[] plainHttpReply(int port, String request) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            try {
+                return s.getInputStream().readNBytes(64);
+            } catch (java.net.SocketException reset) {
+                return new byte[0];
+            }
+        }
+    }
 }
