@@ -4,6 +4,7 @@ import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
+import io.tributary.gateway.audit.AuditTrail;
 import io.tributary.gateway.auth.Authenticator;
 import io.tributary.gateway.auth.BasicAuthenticator;
 import io.tributary.gateway.auth.BearerAuthenticator;
@@ -42,17 +43,21 @@ import java.util.concurrent.CountDownLatch;
 public final class Gateway implements AutoCloseable {
     /** The single tenant of a stand-alone gateway; enrollment assigns real tenants later. */
     public static final String DEFAULT_TENANT = "default";
+    /** Where, under the data directory, the audit trail's queue lives. */
+    public static final String AUDIT_DIR = "audit";
 
     private final NamespaceStore store;
+    private final AuditTrail audit;
     private final Uplink uplink;
     private final WebServer shareServer;
     private final WebServer operatorServer;
     private final LanApiServer lanServer;
     private final GatewayCertificate lanCertificate;
 
-    private Gateway(NamespaceStore store, Uplink uplink, WebServer shareServer, WebServer operatorServer,
+    private Gateway(NamespaceStore store, AuditTrail audit, Uplink uplink, WebServer shareServer, WebServer operatorServer,
                     LanApiServer lanServer, GatewayCertificate lanCertificate) {
         this.store = store;
+        this.audit = audit;
         this.uplink = uplink;
         this.shareServer = shareServer;
         this.operatorServer = operatorServer;
@@ -69,14 +74,21 @@ public final class Gateway implements AutoCloseable {
         TenantKeys keys = provider.keys(DEFAULT_TENANT);
         String gatewayId = GatewayIdentity.loadOrCreate(data);
         LocalUserStore users = LocalUserStore.open(data.resolve("users"));
+        AuditTrail audit = AuditTrail.open(data.resolve(AUDIT_DIR));
         for (Map.Entry<String, String> user : config.localUsers().entrySet()) {
             users.put(user.getKey(), user.getValue().toCharArray());
         }
 
-        NamespaceStore store = NamespaceStore.open(
+        NamespaceStore store;
+        try {
+            store = NamespaceStore.open(
                 new NamespaceStore.Paths(data.resolve("index"), config.ssdDir(), data.resolve("journal")),
                 config.shares(), keys, config.chunkSizes(), config.zstdLevel(), config.durability(), metrics,
                 Clock.systemUTC(), new NamespaceStore.Options(gatewayId, config.uplink() != null, config.cacheCapBytes()));
+        } catch (RuntimeException | IOException e) {
+            audit.close();
+            throw e;
+        }
         WebServer shareServer = null;
         Uplink uplink = null;
         LanApiServer lanServer = null;
@@ -84,19 +96,19 @@ public final class Gateway implements AutoCloseable {
             if (config.uplink() != null) {
                 EnrolledCertificate enrolled = EnrolledCertificate.load(data).orElseThrow(() -> new IOException(
                         "this gateway is not enrolled with central: run 'tributary gateway enroll' first"));
-                uplink = Uplink.start(store, metrics, config.uplink(), new CentralCredentials(data, enrolled));
+                uplink = Uplink.start(store, audit, metrics, config.uplink(), new CentralCredentials(data, enrolled));
             }
-            Authenticator authenticator = new BasicAuthenticator(users, metrics);
+            Authenticator authenticator = new BasicAuthenticator(users, metrics, audit);
             if (config.oidc() != null) {
                 TokenVerifier verifier = new TokenVerifier(config.oidc());
                 if (config.oidc().passwordClient() != null) {
                     PasswordGrant grant = new PasswordGrant(verifier, config.oidc().passwordClient(), clientSecret(config.oidc()));
-                    authenticator = new BasicAuthenticator(users, metrics, new SignInThrottle(), grant,
+                    authenticator = new BasicAuthenticator(users, metrics, audit, new SignInThrottle(), grant,
                             RememberedSignIns.open(data.resolve("remembered-users"), config.oidc().offlineWindow()));
                 }
-                authenticator = new BearerAuthenticator(verifier, authenticator, metrics);
+                authenticator = new BearerAuthenticator(verifier, authenticator, metrics, audit);
             }
-            WebDavService webdav = new WebDavService(new Shares(store.shares()), authenticator, config.access(), limits(config), metrics);
+            WebDavService webdav = new WebDavService(new Shares(store.shares()), authenticator, config.access(), limits(config), metrics, audit);
             GatewayCertificate certificate = config.lanPort() >= 0 || config.shareTls()
                     ? GatewayCertificate.loadOrCreate(data.resolve("tls"), certificateNames(config.bindHost())) : null;
             WebServerConfig.Builder share = WebServer.builder()
@@ -120,10 +132,10 @@ public final class Gateway implements AutoCloseable {
                     .build()
                     .start();
             if (config.lanPort() >= 0) {
-                lanServer = LanApiServer.start(store, authenticator, config.access(), metrics, certificate, config.bindHost(), config.lanPort(),
+                lanServer = LanApiServer.start(store, authenticator, config.access(), metrics, audit, certificate, config.bindHost(), config.lanPort(),
                         config.maxUploadBytes());
             }
-            return new Gateway(store, uplink, shareServer, operatorServer, lanServer, certificate);
+            return new Gateway(store, audit, uplink, shareServer, operatorServer, lanServer, certificate);
         } catch (RuntimeException | IOException e) {
             if (lanServer != null) {
                 lanServer.close();
@@ -135,6 +147,7 @@ public final class Gateway implements AutoCloseable {
                 uplink.close();
             }
             store.close();
+            audit.close();
             throw e;
         }
     }
@@ -208,5 +221,6 @@ public final class Gateway implements AutoCloseable {
             uplink.close();
         }
         store.close();
+        audit.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.tributary.gateway.auth;
 
+import io.tributary.gateway.audit.AuditTrail;
 import io.tributary.gateway.observe.GatewayMetrics;
 
 import java.io.IOException;
@@ -20,7 +21,8 @@ import java.util.logging.Logger;
  * lately while it cannot be reached). A verified header is remembered (as a hash, never the
  * password) for a short while, so the slow path runs once per client, not once per request: a
  * mapped drive sends its credentials with every request. Failures are throttled per user and
- * per address.
+ * per address. Each check (not each remembered header) is audited, as {@code signin.ok} or
+ * {@code signin.failed}.
  */
 public final class BasicAuthenticator implements Authenticator {
     private static final Logger LOG = Logger.getLogger(BasicAuthenticator.class.getName());
@@ -33,6 +35,7 @@ public final class BasicAuthenticator implements Authenticator {
     private final SignInThrottle throttle;
     private final PasswordGrant issuer;
     private final RememberedSignIns offline;
+    private final AuditTrail audit;
     private record Verified(Principal user, long untilMillis) {
     }
 
@@ -40,16 +43,17 @@ public final class BasicAuthenticator implements Authenticator {
     private final Map<String, Verified> verified = new LinkedHashMap<>(16, 0.75f, true);
 
     /** Local users only. */
-    public BasicAuthenticator(LocalUserStore users, GatewayMetrics metrics) {
-        this(users, metrics, new SignInThrottle(), null, null);
+    public BasicAuthenticator(LocalUserStore users, GatewayMetrics metrics, AuditTrail audit) {
+        this(users, metrics, audit, new SignInThrottle(), null, null);
     }
 
     /**
      * @param issuer  exchanges the passwords of users the local store does not hold, or null
      * @param offline users the issuer admitted lately, for when it cannot be reached; with issuer
      */
-    public BasicAuthenticator(LocalUserStore users, GatewayMetrics metrics, SignInThrottle throttle, PasswordGrant issuer,
-                              RememberedSignIns offline) {
+    public BasicAuthenticator(LocalUserStore users, GatewayMetrics metrics, AuditTrail audit, SignInThrottle throttle,
+                              PasswordGrant issuer, RememberedSignIns offline) {
+        this.audit = audit;
         this.users = users;
         this.metrics = metrics;
         this.throttle = throttle;
@@ -75,13 +79,11 @@ public final class BasicAuthenticator implements Authenticator {
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            metrics.authFailures.inc();
-            return Optional.empty();
+            return failed("", remoteAddress, "malformed Basic credentials (not base64)");
         }
         int colon = decoded.indexOf(':');
         if (colon <= 0 || colon > 256 || decoded.substring(0, colon).chars().anyMatch(Character::isISOControl)) {
-            metrics.authFailures.inc();
-            return Optional.empty();
+            return failed("", remoteAddress, "malformed Basic credentials (no name, or a name too long or with control characters)");
         }
         String name = decoded.substring(0, colon);
         char[] password = decoded.substring(colon + 1).toCharArray();
@@ -89,15 +91,16 @@ public final class BasicAuthenticator implements Authenticator {
             metrics.authFailures.inc();
             throttle.failed(name, remoteAddress);
             LOG.info(() -> "sign-in of '" + name + "' from " + remoteAddress + " refused unchecked: too many failures lately");
+            audit.record(name, "signin.failed", name, remoteAddress, "refused unchecked: too many failures lately");
             return Optional.empty();
         }
         Optional<Principal> who = check(name, password, remoteAddress);
         if (who.isEmpty()) {
-            metrics.authFailures.inc();
             throttle.failed(name, remoteAddress);
-            return Optional.empty();
+            return failed(name, remoteAddress, "wrong name or password");
         }
         throttle.succeeded(name);
+        audit.record(name, "signin.ok", name, remoteAddress, who.get().local() ? "local user" : "realm user");
         synchronized (verified) {
             verified.put(key, new Verified(who.get(), now + REMEMBER_MILLIS));
             if (verified.size() > REMEMBERED) {
@@ -105,6 +108,12 @@ public final class BasicAuthenticator implements Authenticator {
             }
         }
         return who;
+    }
+
+    private Optional<Principal> failed(String name, String remoteAddress, String why) {
+        metrics.authFailures.inc();
+        audit.record(name, "signin.failed", name, remoteAddress, why);
+        return Optional.empty();
     }
 
     private Optional<Principal> check(String name, char[] password, String remoteAddress) {

@@ -24,6 +24,8 @@ final class CallerCredentials implements ServerInterceptor {
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final Context.Key<String> USER = Context.key("tributary-user");
     static final Context.Key<Principal> PRINCIPAL = Context.key("tributary-principal");
+    /** The caller's address, for the audit trail. */
+    static final Context.Key<String> ADDRESS = Context.key("tributary-address");
 
     private final Authenticator authenticator;
     private final GatewayMetrics metrics;
@@ -48,7 +50,8 @@ final class CallerCredentials implements ServerInterceptor {
             };
         }
         metrics.lanCalls.inc();
-        return Contexts.interceptCall(Context.current().withValue(USER, user.get().name()).withValue(PRINCIPAL, user.get()),
+        return Contexts.interceptCall(Context.current().withValue(USER, user.get().name()).withValue(PRINCIPAL, user.get())
+                        .withValue(ADDRESS, address),
                 call, headers, next);
     }
 }

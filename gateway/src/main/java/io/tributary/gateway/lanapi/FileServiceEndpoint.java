@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.tributary.gateway.audit.AuditTrail;
 import io.tributary.gateway.auth.Principal;
 import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.observe.GatewayMetrics;
@@ -51,10 +52,13 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     private final ShareAccess access;
     private final ParkedChunks parked;
     private final GatewayMetrics metrics;
+    private final AuditTrail audit;
 
     private final long maxFileBytes;
 
-    FileServiceEndpoint(NamespaceStore store, ShareAccess access, ParkedChunks parked, GatewayMetrics metrics, long maxFileBytes) {
+    FileServiceEndpoint(NamespaceStore store, ShareAccess access, ParkedChunks parked, GatewayMetrics metrics, AuditTrail audit,
+                        long maxFileBytes) {
+        this.audit = audit;
         this.maxFileBytes = maxFileBytes;
         this.access = access;
         this.store = store;
@@ -110,6 +114,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     public void read(ReadRequest request, StreamObserver<ReadPiece> responses) {
         ServerCallStreamObserver<ReadPiece> out = (ServerCallStreamObserver<ReadPiece>) responses;
         FlowControl flow = new FlowControl(out);
+        String target = target(request.getShare(), request.getPath());
         try {
             ShareNamespace share = share(request.getShare(), ShareAccess.Level.READ);
             SharePath path = path(request.getPath());
@@ -131,11 +136,16 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
                     offset += n;
                 }
             }
+            audit("file.read", target, "OK, bytes " + request.getOffset() + "-" + offset);
             out.onCompleted();
         } catch (IOException e) {
-            out.onError(Status.UNAVAILABLE.withDescription("cannot read: " + e.getMessage()).asRuntimeException());
+            StatusRuntimeException failed = Status.UNAVAILABLE.withDescription("cannot read: " + e.getMessage()).asRuntimeException();
+            audit("file.read", target, outcome(failed));
+            out.onError(failed);
         } catch (RuntimeException e) {
-            out.onError(status(e));
+            StatusRuntimeException failed = status(e);
+            audit("file.read", target, outcome(failed));
+            out.onError(failed);
         }
     }
 
@@ -170,7 +180,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
 
     @Override
     public void delete(PathRequest request, StreamObserver<DeleteReply> out) {
-        answer(out, () -> {
+        audited(out, "file.delete", target(request.getShare(), request.getPath()), "", () -> {
             ShareNamespace share = share(request.getShare(), ShareAccess.Level.WRITE);
             SharePath path = path(request.getPath());
             if (path.isRoot()) {
@@ -185,7 +195,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
 
     @Override
     public void rename(RenameRequest request, StreamObserver<FileEntry> out) {
-        answer(out, () -> {
+        audited(out, "file.move", target(request.getShare(), request.getFrom()), " to " + target(request.getShare(), request.getTo()), () -> {
             ShareNamespace share = share(request.getShare(), ShareAccess.Level.WRITE);
             SharePath from = path(request.getFrom());
             SharePath to = path(request.getTo());
@@ -202,7 +212,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
 
     @Override
     public void mkdir(PathRequest request, StreamObserver<FileEntry> out) {
-        answer(out, () -> {
+        audited(out, "folder.create", target(request.getShare(), request.getPath()), "", () -> {
             ShareNamespace share = share(request.getShare(), ShareAccess.Level.WRITE);
             SharePath path = path(request.getPath());
             unlocked(share, path, false);
@@ -269,6 +279,42 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
         return FileEntry.newBuilder().setPath(path.toString()).setDirectory(e.directory()).setSize(e.directory() ? 0 : e.size())
                 .setModifiedMillis(e.modified().toEpochMilli()).setEtag(e.etag())
                 .setSafeAtCentral(!e.directory() && share.safeAtCentral(path).orElse(false)).build();
+    }
+
+    /** As {@link #answer}, recording the call's outcome, followed by {@code note}, in the audit trail. */
+    private <T> void audited(StreamObserver<T> out, String action, String target, String note, Supplier<T> work) {
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException e) {
+            StatusRuntimeException failed = status(e);
+            audit(action, target, outcome(failed) + note);
+            out.onError(failed);
+            return;
+        }
+        audit(action, target, "OK" + note);
+        out.onNext(result);
+        out.onCompleted();
+    }
+
+    /** Records an action of this call's caller. */
+    void audit(String action, String target, String detail) {
+        audit(CallerCredentials.USER.get(), CallerCredentials.ADDRESS.get(), action, target, detail);
+    }
+
+    /** Records an action of {@code user}, for work done outside the call's context. */
+    void audit(String user, String address, String action, String target, String detail) {
+        audit.record(user, action, target, address, detail);
+    }
+
+    /** An audit target as the WebDAV front-end names it: {@code /SHARE/PATH}. */
+    static String target(String share, String path) {
+        return "/" + share + (path.startsWith("/") ? path : "/" + path);
+    }
+
+    static String outcome(StatusRuntimeException failed) {
+        Status s = failed.getStatus();
+        return s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
     }
 
     private static <T> void answer(StreamObserver<T> out, Supplier<T> work) {

@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.tributary.gateway.audit.AuditTrail;
 import io.tributary.gateway.auth.Authenticator;
 import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.observe.GatewayMetrics;
@@ -31,13 +32,13 @@ public final class LanApiServer implements AutoCloseable {
     }
 
     public static LanApiServer start(NamespaceStore store, Authenticator authenticator, ShareAccess access, GatewayMetrics metrics,
-                                     GatewayCertificate certificate, String host, int port, long maxFileBytes)
+                                     AuditTrail audit, GatewayCertificate certificate, String host, int port, long maxFileBytes)
             throws IOException {
         ParkedChunks parked = new ParkedChunks(store, ParkedChunks.KEEP);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(certificate))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(30, TimeUnit.SECONDS)
-                .addService(ServerInterceptors.intercept(new FileServiceEndpoint(store, access, parked, metrics, maxFileBytes),
+                .addService(ServerInterceptors.intercept(new FileServiceEndpoint(store, access, parked, metrics, audit, maxFileBytes),
                         new CallerCredentials(authenticator, metrics)))
                 .build()
                 .start();

@@ -74,6 +74,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     /** The caller, for lock checks made by the committer, which runs outside the call's context. */
     private final String user = CallerCredentials.USER.get();
     private final Principal caller = CallerCredentials.PRINCIPAL.get();
+    private final String address = CallerCredentials.ADDRESS.get();
 
     /** Files begun and not yet handed to the committer, by tag. */
     private final Map<Integer, OpenFile> open = new HashMap<>();
@@ -195,7 +196,9 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         try {
             file = opened(tag, b);
         } catch (RuntimeException e) {
-            answer(tag, failure(FileServiceEndpoint.status(e)));
+            StatusRuntimeException refused = FileServiceEndpoint.status(e);
+            files.audit(user, address, "file.write", FileServiceEndpoint.target(b.getShare(), b.getPath()), FileServiceEndpoint.outcome(refused));
+            answer(tag, failure(refused));
             return;
         }
         open.put(tag, file);
@@ -477,7 +480,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
                 outcomes = group.getKey().writeChunks(writes);
             } catch (RuntimeException e) {
                 for (OpenFile f : group.getValue()) {
-                    answer(f.tag, failure(FileServiceEndpoint.status(e)));
+                    answer(f, failure(FileServiceEndpoint.status(e)));
                 }
                 continue;
             }
@@ -486,9 +489,10 @@ final class WriteCall implements StreamObserver<WriteRequest> {
                 ShareNamespace.ChunkWritten o = outcomes.get(i);
                 if (o.refusal() == null) {
                     FileEntry entry = FileServiceEndpoint.entry(f.share, f.path, o.result().entry());
+                    files.audit(user, address, "file.write", FileServiceEndpoint.target(f.share.name(), f.path.toString()), "OK, " + entry.getSize() + " bytes");
                     answer(f.tag, WriteResponse.newBuilder().setWritten(entry));
                 } else {
-                    answer(f.tag, failure(FileServiceEndpoint.status(o.refusal())));
+                    answer(f, failure(FileServiceEndpoint.status(o.refusal())));
                 }
             }
         }
@@ -504,7 +508,15 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     /** Answers a file that will not be written; what it stored alone is kept a while for a retry. */
     private void drop(OpenFile f, StatusRuntimeException why) {
         release(f);
-        answer(f.tag, failure(why));
+        answer(f, failure(why));
+    }
+
+    /** Answers a file that was not written, and records the refusal. */
+    private void answer(OpenFile f, WriteResponse.Builder failure) {
+        WriteFailed failed = failure.getFailed();
+        files.audit(user, address, "file.write", FileServiceEndpoint.target(f.share.name(), f.path.toString()),
+                Status.fromCodeValue(failed.getCode()).getCode() + ": " + failed.getMessage());
+        answer(f.tag, failure);
     }
 
     /** Takes a file off the chunks it waits for; request side only. */

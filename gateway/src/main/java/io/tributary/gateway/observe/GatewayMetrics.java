@@ -46,6 +46,8 @@ public final class GatewayMetrics {
     /** Journal roll files deleted because central has, and the namespace applied, all they hold. */
     public final Counter journalFilesTrimmed = registry.counter("tributary_journal_files_trimmed");
     public final Counter authFailures = registry.counter("tributary_auth_failures");
+    /** Audit records sent to central (a record may be sent again after a reconnect). */
+    public final Counter auditRecordsSent = registry.counter("tributary_audit_records_sent");
     /** Signed-in requests refused because the share's rules do not let that user do that. */
     public final Counter accessDenied = registry.counter("tributary_access_denied");
     /** Chunks fetched from central on a read that missed the local cache, and their sealed bytes. */

@@ -1,6 +1,7 @@
 package io.tributary.gateway.uplink;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.tributary.gateway.audit.AuditTrail;
 import io.tributary.gateway.enroll.CentralCredentials;
 import io.tributary.gateway.enroll.CertificateRenewal;
 import io.tributary.gateway.observe.GatewayMetrics;
@@ -24,6 +25,7 @@ public final class Uplink implements AutoCloseable {
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(10);
 
     private final NamespaceStore store;
+    private final AuditTrail audit;
     private final GatewayMetrics metrics;
     private final UplinkSettings settings;
     private final CentralChannel channel;
@@ -36,8 +38,10 @@ public final class Uplink implements AutoCloseable {
     private volatile boolean connected;
     private volatile boolean closed;
 
-    private Uplink(NamespaceStore store, GatewayMetrics metrics, UplinkSettings settings, CentralCredentials credentials) {
+    private Uplink(NamespaceStore store, AuditTrail audit, GatewayMetrics metrics, UplinkSettings settings,
+                   CentralCredentials credentials) {
         this.store = store;
+        this.audit = audit;
         this.metrics = metrics;
         this.settings = settings;
         this.channel = new CentralChannel(() -> NettyChannelBuilder.forTarget(settings.target(), credentials.channelCredentials())
@@ -55,10 +59,12 @@ public final class Uplink implements AutoCloseable {
 
     /**
      * Starts the link, over mutual TLS with {@code credentials}, which it renews when due; chunk
-     * reads that miss the cache fetch from central from now on.
+     * reads that miss the cache fetch from central from now on. The records of {@code audit} go
+     * up in the same session.
      */
-    public static Uplink start(NamespaceStore store, GatewayMetrics metrics, UplinkSettings settings, CentralCredentials credentials) {
-        Uplink uplink = new Uplink(store, metrics, settings, credentials);
+    public static Uplink start(NamespaceStore store, AuditTrail audit, GatewayMetrics metrics, UplinkSettings settings,
+                               CentralCredentials credentials) {
+        Uplink uplink = new Uplink(store, audit, metrics, settings, credentials);
         metrics.gauge("tributary_upstream_connected", () -> uplink.connected ? 1 : 0);
         metrics.gauge("tributary_journal_backlog_entries", () -> backlog(store.journal(), store));
         metrics.gauge("tributary_upstream_lag_millis", () -> {
@@ -104,7 +110,7 @@ public final class Uplink implements AutoCloseable {
         String lastProblem = null;
         boolean compact = true;
         while (!closed) {
-            UplinkSession session = new UplinkSession(store, downlink, metrics, budget, settings, version(), compact);
+            UplinkSession session = new UplinkSession(store, audit, downlink, metrics, budget, settings, version(), compact);
             compact = true;
             current = session;
             try {

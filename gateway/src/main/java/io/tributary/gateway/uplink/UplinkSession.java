@@ -3,6 +3,7 @@ package io.tributary.gateway.uplink;
 import com.google.protobuf.ByteString;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.tributary.gateway.audit.AuditTrail;
 import io.tributary.gateway.journal.Change;
 import io.tributary.gateway.journal.ChunkRef;
 import io.tributary.gateway.journal.Journal;
@@ -10,6 +11,8 @@ import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.share.NamespaceStore;
 import io.tributary.gateway.share.ShareNamespace;
 import io.tributary.proto.ChunkId;
+import io.tributary.proto.v1.AuditBatch;
+import io.tributary.proto.v1.AuditEntry;
 import io.tributary.proto.v1.CentralMessage;
 import io.tributary.proto.v1.ChunkPayload;
 import io.tributary.proto.v1.CommitAck;
@@ -54,6 +57,9 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
     static final int MAX_BATCH_BYTES = 8 << 20;
     static final int MAX_WINDOW_ENTRIES = 4096;
     static final int MAX_BATCHES_IN_FLIGHT = 4;
+    /** Central's limit per audit batch (docs/protocol.md). */
+    static final int MAX_AUDIT_ENTRIES = 512;
+    static final int MAX_AUDIT_BATCHES_IN_FLIGHT = 2;
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(5);
 
@@ -70,6 +76,7 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
     }
 
     private final NamespaceStore store;
+    private final AuditTrail audit;
     private final Journal journal;
     private final Downlink downlink;
     private final GatewayMetrics metrics;
@@ -83,6 +90,8 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
     private final Map<Long, CompletableFuture<NeedAnswer>> questions = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    /** Last audit index of each audit batch central has not acknowledged yet; guarded by {@code signal}. */
+    private final ArrayDeque<Long> auditInFlight = new ArrayDeque<>();
     private ClientCallStreamObserver<GatewayMessage> requests;
     private volatile Throwable ended;
     private volatile boolean stopping;
@@ -90,10 +99,11 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
     private long nextQuestion;
     private long lastHeartbeat;
 
-    UplinkSession(NamespaceStore store, Downlink downlink, GatewayMetrics metrics, UploadBudget budget,
+    UplinkSession(NamespaceStore store, AuditTrail audit, Downlink downlink, GatewayMetrics metrics, UploadBudget budget,
                   UplinkSettings settings, String softwareVersion, boolean compact) {
         this.compact = compact;
         this.store = store;
+        this.audit = audit;
         this.journal = store.journal();
         this.downlink = downlink;
         this.metrics = metrics;
@@ -124,6 +134,7 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
                 }
             }
             case COMMIT_ACK -> acknowledged(message.getCommitAck());
+            case AUDIT_ACK -> auditAcknowledged(message.getAuditAck().getIndex());
             case CHANGE -> downlink.apply(message.getChange());
             case KIND_NOT_SET -> LOG.log(System.Logger.Level.WARNING, "central sent an empty message");
         }
@@ -174,14 +185,16 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
             hello.addShares(ShareCursor.newBuilder().setShare(share.name()).setRevision(store.revision(share.name())));
         }
         send(GatewayMessage.newBuilder().setHello(hello).build());
-        long acked = await(welcome).getAckedPosition();
+        Welcome welcomed = await(welcome);
+        long acked = welcomed.getAckedPosition();
         LOG.log(System.Logger.Level.INFO, "connected to central " + settings.target() + "; resuming after journal position "
                 + Long.toHexString(acked));
-        try (Journal.Tail tail = journal.tail(acked)) {
+        try (Journal.Tail tail = journal.tail(acked); AuditTrail.Tail auditTail = audit.tail(welcomed.getAuditIndex())) {
             while (!stopping) {
                 checkAlive();
                 List<Journal.Entry> window = readWindow(tail);
                 heartbeatIfDue();
+                sendAudit(auditTail);
                 if (window.isEmpty()) {
                     continue;
                 }
@@ -408,6 +421,44 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
             }
         }
         store.acknowledged(Math.max(safe, ack.getAckedPosition()));
+    }
+
+    /** Sends the audit records written since the last call, while central keeps up with them. */
+    private void sendAudit(AuditTrail.Tail auditTail) throws IOException, InterruptedException {
+        while (true) {
+            synchronized (signal) {
+                if (auditInFlight.size() >= MAX_AUDIT_BATCHES_IN_FLIGHT) {
+                    return;
+                }
+            }
+            AuditBatch.Builder batch = AuditBatch.newBuilder();
+            AuditEntry e = auditTail.next();
+            while (e != null) {
+                batch.addEntries(e);
+                if (batch.getEntriesCount() == MAX_AUDIT_ENTRIES) {
+                    break;
+                }
+                e = auditTail.next();
+            }
+            if (batch.getEntriesCount() == 0) {
+                return;
+            }
+            long last = batch.getEntries(batch.getEntriesCount() - 1).getIndex();
+            synchronized (signal) {
+                auditInFlight.addLast(last);
+            }
+            send(GatewayMessage.newBuilder().setAudit(batch).build());
+            metrics.auditRecordsSent.inc(batch.getEntriesCount());
+        }
+    }
+
+    private void auditAcknowledged(long index) {
+        synchronized (signal) {
+            while (!auditInFlight.isEmpty() && auditInFlight.peekFirst() <= index) {
+                auditInFlight.pollFirst();
+            }
+            signal.notifyAll();
+        }
     }
 
     private void heartbeatIfDue() throws IOException, InterruptedException {

@@ -13,6 +13,7 @@ import io.tributary.gateway.share.ShareNamespace;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -37,6 +38,10 @@ final class DavEndpoint implements Handler {
     /** @param servesServiceRoot whether {@code method} also answers on {@code /}, the list of shares */
     /** Methods that change nothing: a share's readers may use them; every other method needs write access. */
     private static final Set<String> READING = Set.of("GET", "HEAD", "OPTIONS", "PROPFIND");
+    /** The audit action of each method that reads content or changes the share. */
+    private static final Map<String, String> AUDITED = Map.of("GET", "file.read", "PUT", "file.write",
+            "DELETE", "file.delete", "MOVE", "file.move", "COPY", "file.copy", "MKCOL", "folder.create",
+            "PROPPATCH", "file.properties");
 
     DavEndpoint(DavContext context, DavMethod method, boolean servesServiceRoot) {
         this.context = context;
@@ -50,8 +55,10 @@ final class DavEndpoint implements Handler {
         String methodName = http.prologue().method().text();
         boolean head = methodName.equals("HEAD");
         DavRequest request = null;
+        Principal who = null;
         try {
-            request = resolve(http);
+            who = authenticate(http);
+            request = resolve(http, who);
             method.handle(request, res);
         } catch (DavException e) {
             answer(res, e, head);
@@ -77,10 +84,30 @@ final class DavEndpoint implements Handler {
             } else if (code >= 400) {
                 context.metrics().webdavClientErrors.inc();
             }
+            String action = AUDITED.get(methodName);
+            if (who != null && action != null) {
+                audit(http, who, action, code);
+            }
         }
     }
 
-    private DavRequest resolve(ServerRequest http) {
+    /** Records a signed-in user's read or change, whatever its outcome: a refusal is worth as much as a success. */
+    private void audit(ServerRequest http, Principal who, String action, int code) {
+        String detail = "HTTP " + code;
+        Optional<String> destination = http.headers().first(DavHeaders.DESTINATION);
+        if (destination.isPresent() && (action.equals("file.move") || action.equals("file.copy"))) {
+            detail += " to " + destination.get();
+        }
+        String target;
+        try {
+            target = http.path().absolute().path();
+        } catch (RuntimeException e) {
+            target = http.path().absolute().rawPath();
+        }
+        context.audit().record(who.name(), action, target, http.remotePeer().host(), detail);
+    }
+
+    private Principal authenticate(ServerRequest http) {
         long headerBytes = 0;
         for (Header header : http.headers()) {
             headerBytes += header.name().length() + header.values().length() + 4;
@@ -90,11 +117,12 @@ final class DavEndpoint implements Handler {
                     + " bytes; the limit is " + WebDavLimits.MAX_HEADERS_BYTES);
         }
         String authorization = http.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
-        Optional<Principal> principal = context.authenticator().authenticate(authorization, http.remotePeer().host());
-        if (principal.isEmpty()) {
-            throw DavException.of(Status.UNAUTHORIZED_401, "authentication required")
-                    .header("WWW-Authenticate", "Basic realm=\"Tributary\"");
-        }
+        return context.authenticator().authenticate(authorization, http.remotePeer().host())
+                .orElseThrow(() -> DavException.of(Status.UNAUTHORIZED_401, "authentication required")
+                        .header("WWW-Authenticate", "Basic realm=\"Tributary\""));
+    }
+
+    private DavRequest resolve(ServerRequest http, Principal who) {
         if (http.prologue().fragment().hasValue()) {
             // RFC 9112: a request target has no fragment. Acting on the path without it could
             // delete more than the client meant; a client that sends one is confused.
@@ -114,10 +142,10 @@ final class DavEndpoint implements Handler {
             namespace = context.shares().get(target.share()).orElseThrow(() -> DavException.of(
                     Status.NOT_FOUND_404, "there is no share named '" + target.share() + "'"));
             ShareAccess.Level needed = READING.contains(http.prologue().method().text()) ? ShareAccess.Level.READ : ShareAccess.Level.WRITE;
-            ShareAccess.Level granted = context.access().of(target.share(), principal.get());
+            ShareAccess.Level granted = context.access().of(target.share(), who);
             if (!granted.allows(needed)) {
                 context.metrics().accessDenied.inc();
-                throw DavException.of(Status.FORBIDDEN_403, "'" + principal.get().name() + "' may "
+                throw DavException.of(Status.FORBIDDEN_403, "'" + who.name() + "' may "
                         + (granted == ShareAccess.Level.NONE ? "not use" : "only read") + " the share '" + target.share() + "'");
             }
         }
@@ -131,7 +159,7 @@ final class DavEndpoint implements Handler {
             }
         }
         Origin origin = Origin.of(http.isSecure() ? "https" : "http", http.authority());
-        return new DavRequest(http, context, principal.get().name(), target, namespace, origin, ifHeader);
+        return new DavRequest(http, context, who.name(), target, namespace, origin, ifHeader);
     }
 
     private static void answer(ServerResponse res, DavException e, boolean head) {

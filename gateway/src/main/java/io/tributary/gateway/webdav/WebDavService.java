@@ -5,6 +5,7 @@ import io.helidon.http.PathMatcher;
 import io.helidon.http.PathMatchers;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
+import io.tributary.gateway.audit.AuditTrail;
 import io.tributary.gateway.auth.Authenticator;
 import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.observe.GatewayMetrics;
@@ -26,17 +27,15 @@ public final class WebDavService implements HttpService {
 
     private final DavContext context;
 
-    /** Local users only: each may do anything in every share. */
-    public WebDavService(Shares shares, Authenticator authenticator, WebDavLimits limits, GatewayMetrics metrics) {
-        this(shares, authenticator, ShareAccess.none(), limits, metrics);
-    }
-
-    public WebDavService(Shares shares, Authenticator authenticator, ShareAccess access, WebDavLimits limits, GatewayMetrics metrics) {
+    /** @param audit where reads, writes, deletes, moves, copies and new folders are recorded */
+    public WebDavService(Shares shares, Authenticator authenticator, ShareAccess access, WebDavLimits limits, GatewayMetrics metrics,
+                         AuditTrail audit) {
         this.context = new DavContext(Objects.requireNonNull(shares, "shares"),
                 Objects.requireNonNull(authenticator, "authenticator"),
                 Objects.requireNonNull(access, "access"),
                 Objects.requireNonNull(limits, "limits"),
-                Objects.requireNonNull(metrics, "metrics"));
+                Objects.requireNonNull(metrics, "metrics"),
+                Objects.requireNonNull(audit, "audit"));
     }
 
     @Override

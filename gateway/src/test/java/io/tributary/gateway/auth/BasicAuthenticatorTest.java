@@ -3,6 +3,10 @@ package io.tributary.gateway.auth;
 import io.tributary.gateway.observe.GatewayMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.tributary.gateway.audit.AuditTrail;
+import io.tributary.proto.v1.AuditEntry;
+import java.util.ArrayList;
+import java.util.List;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +32,8 @@ class BasicAuthenticatorTest {
         LocalUserStore users = LocalUserStore.open(dir.resolve("users"));
         users.put("alice", "s3cret:with:colons".toCharArray());
         GatewayMetrics metrics = new GatewayMetrics();
-        BasicAuthenticator auth = new BasicAuthenticator(users, metrics);
+        AuditTrail audit = AuditTrail.open(dir.resolve("audit"));
+        BasicAuthenticator auth = new BasicAuthenticator(users, metrics, audit);
         assertEquals(Optional.of("alice"), auth.authenticate(basic("alice:s3cret:with:colons"), "127.0.0.1").map(Principal::name));
         assertEquals(Optional.of("alice"), auth.authenticate(basic("alice:s3cret:with:colons"), "127.0.0.1").map(Principal::name));
         assertEquals(Optional.empty(), auth.authenticate(basic("alice:wrong"), "127.0.0.1").map(Principal::name));
@@ -37,6 +42,16 @@ class BasicAuthenticatorTest {
         assertEquals(Optional.empty(), auth.authenticate("Bearer abc", "127.0.0.1").map(Principal::name));
         assertEquals(Optional.empty(), auth.authenticate(null, "127.0.0.1").map(Principal::name));
         assertEquals(3, metrics.authFailures.getCount());
+        // One check per header: the second, remembered sign-in is not a new one.
+        List<String> recorded = new ArrayList<>();
+        try (AuditTrail.Tail tail = audit.tail(-1)) {
+            for (AuditEntry e = tail.next(); e != null; e = tail.next()) {
+                recorded.add(e.getAction() + " " + e.getActor() + " " + e.getAddress());
+            }
+        }
+        assertEquals(List.of("signin.ok alice 127.0.0.1", "signin.failed alice 127.0.0.1", "signin.failed bob 127.0.0.1",
+                "signin.failed  127.0.0.1"), recorded);
+        audit.close();
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.tributary.gateway.audit.AuditTrail;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ class BasicSignInAtIssuerTest {
     private final SettableClock clock = new SettableClock();
     private RememberedSignIns remembered;
     private TokenVerifier verifier;
+    private AuditTrail audit;
 
     @BeforeEach
     void start() throws Exception {
@@ -49,11 +51,13 @@ class BasicSignInAtIssuerTest {
         users.put("local", "pw".toCharArray());
         remembered = RememberedSignIns.open(dir.resolve("remembered-users"), Duration.ofHours(8), clock);
         verifier = new TokenVerifier(new OidcSettings(URI.create(realm.issuer()), FakeRealm.AUDIENCE));
+        audit = AuditTrail.open(dir.resolve("audit"));
     }
 
     @AfterEach
     void stop() {
         realm.close();
+        audit.close();
     }
 
     /** The token endpoint grants {@code user} a token for this password only; anything else is invalid_grant. */
@@ -69,7 +73,7 @@ class BasicSignInAtIssuerTest {
 
     /** A fresh authenticator, as after a restart: nothing remembered in memory, only on disk. */
     private BasicAuthenticator authenticator() {
-        return new BasicAuthenticator(users, metrics, new SignInThrottle(clock), new PasswordGrant(verifier, "tributary-gateway", null),
+        return new BasicAuthenticator(users, metrics, audit, new SignInThrottle(clock), new PasswordGrant(verifier, "tributary-gateway", null),
                 remembered);
     }
 

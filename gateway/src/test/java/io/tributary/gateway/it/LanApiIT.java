@@ -62,6 +62,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.tributary.gateway.audit.AuditTrail;
+import io.tributary.proto.v1.AuditEntry;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -139,6 +142,25 @@ class LanApiIT {
         assertEquals(404, dav.get("both/from-grpc.bin").status());
         files.delete(path("/both/sub"));
         assertFalse(dav.stat("both/sub"));
+
+        // Each LAN action is in the gateway's audit trail, under the caller, with how it ended.
+        assertThrows(StatusRuntimeException.class, () -> files.delete(path("/both/never-there")));
+        List<String> audited = new ArrayList<>();
+        try (AuditTrail trail = AuditTrail.open(dataDir.resolve("audit")); AuditTrail.Tail tail = trail.tail(-1)) {
+            for (AuditEntry e = tail.next(); e != null; e = tail.next()) {
+                if (e.getTarget().startsWith("/share/both/") && e.getActor().equals(gateway.user()) && e.getAddress().equals("127.0.0.1")) {
+                    audited.add(e.getAction() + " " + e.getTarget() + " " + e.getDetail());
+                }
+            }
+        }
+        for (String expected : List.of("file.write /share/both/from-grpc.bin OK, 1500000 bytes",
+                "file.read /share/both/from-dav.bin OK, bytes 0-700000",
+                "folder.create /share/both/sub OK",
+                "file.move /share/both/from-grpc.bin OK to /share/both/sub/moved.bin",
+                "file.delete /share/both/sub OK",
+                "file.delete /share/both/never-there NOT_FOUND: nothing at '/both/never-there'")) {
+            assertTrue(audited.contains(expected), expected + " in " + audited);
+        }
     }
 
     @Test

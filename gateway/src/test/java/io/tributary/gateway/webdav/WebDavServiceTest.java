@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.helidon.webserver.WebServer;
+import io.tributary.gateway.audit.AuditTrail;
 import io.tributary.gateway.auth.Authenticator;
+import io.tributary.gateway.auth.ShareAccess;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.share.Shares;
 import java.io.ByteArrayOutputStream;
@@ -40,6 +44,9 @@ class WebDavServiceTest {
 
     private static GatewayMetrics metrics;
     private static WebServer server;
+    private static AuditTrail audit;
+    @TempDir
+    static Path dir;
 
     /** A parsed response: status, headers with lower-cased names, body. */
     record Answer(int status, Map<String, String> headers, String body) {
@@ -53,8 +60,9 @@ class WebDavServiceTest {
         metrics = new GatewayMetrics();
         Authenticator auth = (authorization, remote) ->
                 CREDENTIALS.equals(authorization) ? Optional.of(io.tributary.gateway.auth.Principal.local("ann")) : Optional.empty();
-        WebDavService service = new WebDavService(new Shares(List.of()), auth,
-                new WebDavLimits(1024, MAX_XML, 100), metrics);
+        audit = AuditTrail.open(dir.resolve("audit"));
+        WebDavService service = new WebDavService(new Shares(List.of()), auth, ShareAccess.none(),
+                new WebDavLimits(1024, MAX_XML, 100), metrics, audit);
         server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -67,6 +75,9 @@ class WebDavServiceTest {
     static void stop() {
         if (server != null) {
             server.stop();
+        }
+        if (audit != null) {
+            audit.close();
         }
     }
 
