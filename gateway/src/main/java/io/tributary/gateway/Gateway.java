@@ -14,7 +14,9 @@ import io.tributary.gateway.auth.RememberedSignIns;
 import io.tributary.gateway.auth.SignInThrottle;
 import io.tributary.gateway.auth.TokenVerifier;
 import io.tributary.gateway.auth.LocalUserStore;
+import io.tributary.gateway.keys.ErasureWatch;
 import io.tributary.gateway.keys.KeyProvider;
+import io.tributary.gateway.keys.TenantErasedException;
 import io.tributary.gateway.keys.LocalKeyStore;
 import io.tributary.gateway.keys.TenantKeys;
 import io.tributary.gateway.lanapi.GatewayCertificate;
@@ -45,19 +47,24 @@ public final class Gateway implements AutoCloseable {
     public static final String DEFAULT_TENANT = "default";
     /** Where, under the data directory, the audit trail's queue lives. */
     public static final String AUDIT_DIR = "audit";
+    /** How often a running gateway looks for a tombstone of its tenant's keys. */
+    static final Duration ERASURE_CHECK = Duration.ofSeconds(1);
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Gateway.class.getName());
 
     private final NamespaceStore store;
     private final AuditTrail audit;
+    private final ErasureWatch erasure;
     private final Uplink uplink;
     private final WebServer shareServer;
     private final WebServer operatorServer;
     private final LanApiServer lanServer;
     private final GatewayCertificate lanCertificate;
 
-    private Gateway(NamespaceStore store, AuditTrail audit, Uplink uplink, WebServer shareServer, WebServer operatorServer,
+    private Gateway(NamespaceStore store, AuditTrail audit, ErasureWatch erasure, Uplink uplink, WebServer shareServer, WebServer operatorServer,
                     LanApiServer lanServer, GatewayCertificate lanCertificate) {
         this.store = store;
         this.audit = audit;
+        this.erasure = erasure;
         this.uplink = uplink;
         this.shareServer = shareServer;
         this.operatorServer = operatorServer;
@@ -71,20 +78,25 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics();
 
         KeyProvider provider = config.vault() != null ? config.vault().open(config.keysDir()) : LocalKeyStore.openOrCreate(config.keysDir());
-        TenantKeys keys = provider.keys(DEFAULT_TENANT);
         String gatewayId = GatewayIdentity.loadOrCreate(data);
         LocalUserStore users = LocalUserStore.open(data.resolve("users"));
-        AuditTrail audit = AuditTrail.open(data.resolve(AUDIT_DIR));
         for (Map.Entry<String, String> user : config.localUsers().entrySet()) {
             users.put(user.getKey(), user.getValue().toCharArray());
         }
-
-        NamespaceStore store;
+        AuditTrail audit = AuditTrail.open(data.resolve(AUDIT_DIR));
+        NamespaceStore store = null;
+        ErasureWatch erasure;
         try {
+            TenantKeys keys = provider.keys(DEFAULT_TENANT);
+            erasure = ErasureWatch.watching(config.keysDir(), DEFAULT_TENANT, ERASURE_CHECK);
             store = NamespaceStore.open(
-                new NamespaceStore.Paths(data.resolve("index"), config.ssdDir(), data.resolve("journal")),
-                config.shares(), keys, config.chunkSizes(), config.zstdLevel(), config.durability(), metrics,
-                Clock.systemUTC(), new NamespaceStore.Options(gatewayId, config.uplink() != null, config.cacheCapBytes()));
+                    new NamespaceStore.Paths(data.resolve("index"), config.ssdDir(), data.resolve("journal")),
+                    config.shares(), keys, config.chunkSizes(), config.zstdLevel(), config.durability(), metrics,
+                    Clock.systemUTC(), new NamespaceStore.Options(gatewayId, config.uplink() != null, config.cacheCapBytes()));
+        } catch (TenantErasedException e) {
+            // Serve the refusal rather than fail to start: users and monitoring learn why, not just that.
+            LOG.severe(e.getMessage() + "; serving every share as erased");
+            erasure = ErasureWatch.erased(e);
         } catch (RuntimeException | IOException e) {
             audit.close();
             throw e;
@@ -93,22 +105,14 @@ public final class Gateway implements AutoCloseable {
         Uplink uplink = null;
         LanApiServer lanServer = null;
         try {
-            if (config.uplink() != null) {
+            if (config.uplink() != null && store != null) {
                 EnrolledCertificate enrolled = EnrolledCertificate.load(data).orElseThrow(() -> new IOException(
                         "this gateway is not enrolled with central: run 'tributary gateway enroll' first"));
                 uplink = Uplink.start(store, audit, metrics, config.uplink(), new CentralCredentials(data, enrolled));
             }
-            Authenticator authenticator = new BasicAuthenticator(users, metrics, audit);
-            if (config.oidc() != null) {
-                TokenVerifier verifier = new TokenVerifier(config.oidc());
-                if (config.oidc().passwordClient() != null) {
-                    PasswordGrant grant = new PasswordGrant(verifier, config.oidc().passwordClient(), clientSecret(config.oidc()));
-                    authenticator = new BasicAuthenticator(users, metrics, audit, new SignInThrottle(), grant,
-                            RememberedSignIns.open(data.resolve("remembered-users"), config.oidc().offlineWindow()));
-                }
-                authenticator = new BearerAuthenticator(verifier, authenticator, metrics, audit);
-            }
-            WebDavService webdav = new WebDavService(new Shares(store.shares()), authenticator, config.access(), limits(config), metrics, audit);
+            Authenticator authenticator = authenticator(config, users, metrics, audit);
+            WebDavService webdav = new WebDavService(new Shares(store != null ? store.shares() : List.of()), authenticator,
+                    config.access(), limits(config), metrics, audit, erasure);
             GatewayCertificate certificate = config.lanPort() >= 0 || config.shareTls()
                     ? GatewayCertificate.loadOrCreate(data.resolve("tls"), certificateNames(config.bindHost())) : null;
             WebServerConfig.Builder share = WebServer.builder()
@@ -124,18 +128,22 @@ public final class Gateway implements AutoCloseable {
                     .routing(r -> r.register("/", webdav))
                     .build()
                     .start();
+            NamespaceStore opened = store;
+            OperatorEndpoints operator = new OperatorEndpoints(metrics, () -> opened != null && opened.ready(), erasure);
             WebServer operatorServer = WebServer.builder()
                     .host(config.bindHost())
                     .port(config.httpPort())
                     .shutdownGracePeriod(Duration.ofSeconds(1))
-                    .routing(r -> r.register("/", new OperatorEndpoints(metrics, store::ready)))
+                    .routing(r -> r.register("/", operator))
                     .build()
                     .start();
             if (config.lanPort() >= 0) {
-                lanServer = LanApiServer.start(store, authenticator, config.access(), metrics, audit, certificate, config.bindHost(), config.lanPort(),
-                        config.maxUploadBytes());
+                lanServer = store != null
+                        ? LanApiServer.start(store, authenticator, config.access(), metrics, audit, erasure, certificate,
+                                config.bindHost(), config.lanPort(), config.maxUploadBytes())
+                        : LanApiServer.startErased(authenticator, metrics, erasure, certificate, config.bindHost(), config.lanPort());
             }
-            return new Gateway(store, audit, uplink, shareServer, operatorServer, lanServer, certificate);
+            return new Gateway(store, audit, erasure, uplink, shareServer, operatorServer, lanServer, certificate);
         } catch (RuntimeException | IOException e) {
             if (lanServer != null) {
                 lanServer.close();
@@ -146,10 +154,29 @@ public final class Gateway implements AutoCloseable {
             if (uplink != null) {
                 uplink.close();
             }
-            store.close();
+            if (store != null) {
+                store.close();
+            }
+            erasure.close();
             audit.close();
             throw e;
         }
+    }
+
+    /** Basic against the local users, or the issuer's users too; bearer tokens when an issuer is set. */
+    private static Authenticator authenticator(GatewayConfig config, LocalUserStore users, GatewayMetrics metrics, AuditTrail audit)
+            throws IOException {
+        Authenticator authenticator = new BasicAuthenticator(users, metrics, audit);
+        if (config.oidc() != null) {
+            TokenVerifier verifier = new TokenVerifier(config.oidc());
+            if (config.oidc().passwordClient() != null) {
+                PasswordGrant grant = new PasswordGrant(verifier, config.oidc().passwordClient(), clientSecret(config.oidc()));
+                authenticator = new BasicAuthenticator(users, metrics, audit, new SignInThrottle(), grant,
+                        RememberedSignIns.open(config.dataDir().resolve("remembered-users"), config.oidc().offlineWindow()));
+            }
+            authenticator = new BearerAuthenticator(verifier, authenticator, metrics, audit);
+        }
+        return authenticator;
     }
 
     /** The password client's secret from its file, or null for a public client. */
@@ -220,7 +247,10 @@ public final class Gateway implements AutoCloseable {
         if (uplink != null) {
             uplink.close();
         }
-        store.close();
+        if (store != null) {
+            store.close();
+        }
+        erasure.close();
         audit.close();
     }
 }

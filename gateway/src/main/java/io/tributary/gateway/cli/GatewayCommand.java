@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 /** {@code tributary gateway}: runs a branch gateway until it is stopped. */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Run a branch gateway: a WebDAV share on --share-port, health and metrics on --http-port.",
-        subcommands = EnrollCommand.class)
+        subcommands = {EnrollCommand.class, KeysCommand.class})
 public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Data directory: index, journal, keys, users, the certificate for central. Required.")
     Path data;
@@ -59,9 +59,8 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "zstd level for chunks that compress. Default: ${DEFAULT-VALUE}.")
     int compressionLevel;
 
-    @Option(names = "--keys", paramLabel = "DIR",
-            description = "Tenant keystore directory; every gateway of a tenant needs the same keys. Default: DATA/keys.")
-    Path keys;
+    @Mixin
+    KeyOptions keyOptions = new KeyOptions();
 
     @Option(names = "--central", paramLabel = "HOST:PORT",
             description = "Join the central ingest service there (mutual TLS; enroll first with 'gateway enroll'). Default: run on its own.")
@@ -96,18 +95,6 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--oidc-audience", paramLabel = "AUD",
             description = "The audience tokens must name (Keycloak: an audience mapper on the client). Default: tributary.")
     String oidcAudience;
-
-    @Option(names = "--vault", paramLabel = "URL",
-            description = "Wrap the tenant keys with HashiCorp Vault's Transit engine at this address (https) instead of the local "
-                    + "keystore; the wrapped keys are kept in the --keys directory. Default: the local keystore.")
-    String vault;
-
-    @Option(names = "--vault-token-file", paramLabel = "FILE", description = "The Vault token, read from this file.")
-    java.nio.file.Path vaultTokenFile;
-
-    @Option(names = "--vault-transit-mount", paramLabel = "PATH", defaultValue = "transit",
-            description = "Where Vault's Transit engine is mounted. Default: ${DEFAULT-VALUE}.")
-    String vaultMount;
 
     @Option(names = "--share-tls", description = "Serve the share over HTTPS (TLS 1.3, or 1.2 with AEAD suites) with the gateway's "
             + "certificate, DATA/tls/gateway.crt, made on first start. Needed for Windows mapped drives with Basic credentials.")
@@ -171,16 +158,8 @@ public final class GatewayCommand implements Callable<Integer> {
                 UplinkSettings.DEFAULT_WINDOW, UplinkSettings.parsePins(pins));
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
-                ChunkSizes.parse(chunkSizes), compressionLevel, keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort, oidc(),
-                ShareAccess.parse(acl), shareTls, vault == null ? null
-                : new io.tributary.gateway.keys.VaultSettings(java.net.URI.create(vault), vaultMount, requireTokenFile()));
-    }
-
-    private java.nio.file.Path requireTokenFile() {
-        if (vaultTokenFile == null) {
-            throw new IllegalArgumentException("--vault needs --vault-token-file: the token is read from a file, never the command line");
-        }
-        return vaultTokenFile;
+                ChunkSizes.parse(chunkSizes), compressionLevel, keyOptions.keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort, oidc(),
+                ShareAccess.parse(acl), shareTls, keyOptions.vaultSettings());
     }
 
     private OidcSettings oidc() {

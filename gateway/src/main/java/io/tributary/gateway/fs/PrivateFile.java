@@ -52,6 +52,11 @@ public final class PrivateFile {
             Files.deleteIfExists(tmp);
             throw e;
         }
+        syncDirectory(dir);
+    }
+
+    /** Makes renames and deletions in {@code dir} durable. */
+    public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
             directory.force(true);
         }

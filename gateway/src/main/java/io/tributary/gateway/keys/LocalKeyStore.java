@@ -50,17 +50,22 @@ public final class LocalKeyStore implements KeyProvider {
     private static final String TYPE = "PKCS12";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The password of a rotation under way; it replaces {@value #PASSWORD_FILE} once the keystore is re-protected. */
+    static final String PENDING_PASSWORD_FILE = PASSWORD_FILE + ".new";
+
     private final Path dir;
     private final Path file;
-    private final char[] password;
-    private final KeyStore.PasswordProtection protection;
-    /** Guarded by {@code this}; {@link KeyStore} itself makes no promise about concurrent use. */
-    private final KeyStore store;
+    private final ErasedTenants erased;
+    // Guarded by this (the store: KeyStore itself makes no promise about concurrent use).
+    private char[] password;
+    private KeyStore.PasswordProtection protection;
+    private KeyStore store;
     private final ConcurrentHashMap<String, TenantKeys> cache = new ConcurrentHashMap<>();
 
     private LocalKeyStore(Path dir, Path file, char[] password, KeyStore store) {
         this.dir = dir;
         this.file = file;
+        this.erased = new ErasedTenants(dir);
         this.password = password;
         this.protection = new KeyStore.PasswordProtection(password);
         this.store = store;
@@ -90,7 +95,22 @@ public final class LocalKeyStore implements KeyProvider {
         }
 
         KeyStore store;
-        if (Files.exists(file)) {
+        Path pending = dir.resolve(PENDING_PASSWORD_FILE);
+        if (Files.exists(file) && Files.exists(pending)) {
+            // A rotation stopped halfway: the keystore is under the old password or already under the new one.
+            char[] next = readPassword(pending);
+            KeyStore underNext = tryLoad(file, next);
+            if (underNext != null) {
+                Files.move(pending, passwordFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                PrivateFile.syncDirectory(dir);
+                password = next;
+                store = underNext;
+            } else {
+                store = load(file, passwordFile, password);
+                Files.delete(pending);
+            }
+        } else if (Files.exists(file)) {
             store = load(file, passwordFile, password);
         } else {
             store = emptyStore();
@@ -114,10 +134,7 @@ public final class LocalKeyStore implements KeyProvider {
      */
     @Override
     public TenantKeys keys(String tenant) {
-        if (tenant == null || !TENANT.matcher(tenant).matches()) {
-            throw new IllegalArgumentException("tenant name \"" + tenant + "\" must be 1 to 64 of a-z, 0-9, '.', '_'"
-                    + " and '-', starting with a letter or digit (keystore aliases ignore case)");
-        }
+        check(tenant);
         TenantKeys keys = cache.get(tenant);
         if (keys != null) {
             return keys;
@@ -125,6 +142,7 @@ public final class LocalKeyStore implements KeyProvider {
         synchronized (this) {
             keys = cache.get(tenant);
             if (keys == null) {
+                erased.checkNotErased(tenant);
                 keys = read(tenant);
                 if (keys == null) {
                     keys = mint(tenant);
@@ -132,6 +150,74 @@ public final class LocalKeyStore implements KeyProvider {
                 cache.put(tenant, keys);
             }
             return keys;
+        }
+    }
+
+    /**
+     * Re-protects every entry under a new random password, the key-encryption key of a PKCS#12
+     * keystore, and replaces the password file; the keys themselves do not change. Crash-safe:
+     * the new password is written beside the old one first, and {@link #openOrCreate} finishes
+     * or undoes a rotation that stopped halfway.
+     */
+    @Override
+    public synchronized String rotate(String tenant) throws IOException {
+        check(tenant);
+        if (read(tenant) == null) {
+            throw new IllegalArgumentException("tenant " + tenant + " has no keys in " + file + " to rotate");
+        }
+        char[] next = newPassword();
+        Path pending = dir.resolve(PENDING_PASSWORD_FILE);
+        PrivateFile.replace(pending, new String(next) + "\n");
+        KeyStore.PasswordProtection nextProtection = new KeyStore.PasswordProtection(next);
+        KeyStore rewrapped = emptyStore();
+        int entries = 0;
+        try {
+            for (String alias : java.util.Collections.list(store.aliases())) {
+                rewrapped.setEntry(alias, store.getEntry(alias, protection), nextProtection);
+                entries++;
+            }
+        } catch (GeneralSecurityException e) {
+            Files.deleteIfExists(pending);
+            throw new IOException("cannot re-protect the entries of " + file + ": " + describe(e), e);
+        }
+        save(dir, file, rewrapped, next);
+        Files.move(pending, dir.resolve(PASSWORD_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        PrivateFile.syncDirectory(dir);
+        store = rewrapped;
+        password = next;
+        protection = nextProtection;
+        return "re-protected the " + entries + " keys in " + file + " under a new keystore password (" + PASSWORD_FILE
+                + "); no content was re-encrypted";
+    }
+
+    /**
+     * Writes the tenant's tombstone, then deletes its keys from the keystore. The keystore file is
+     * replaced, not overwritten in place: a copy of the old file (a backup, or blocks the file
+     * system has not reused) still holds the keys; see docs/security.md.
+     */
+    @Override
+    public synchronized String destroy(String tenant) throws IOException {
+        check(tenant);
+        erased.mark(tenant, java.time.Instant.now());
+        cache.remove(tenant);
+        boolean had;
+        try {
+            had = store.containsAlias(dedupeAlias(tenant)) || store.containsAlias(dataAlias(tenant));
+            store.deleteEntry(dedupeAlias(tenant));
+            store.deleteEntry(dataAlias(tenant));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot delete the keys of tenant " + tenant + " from " + file + ": " + describe(e), e);
+        }
+        save(dir, file, store, password);
+        return (had ? "destroyed the keys of tenant " + tenant + " in " + file : "tenant " + tenant + " had no keys in " + file)
+                + "; its tombstone is in " + dir.resolve(ErasedTenants.FILE);
+    }
+
+    private static void check(String tenant) {
+        if (tenant == null || !TENANT.matcher(tenant).matches()) {
+            throw new IllegalArgumentException("tenant name \"" + tenant + "\" must be 1 to 64 of a-z, 0-9, '.', '_'"
+                    + " and '-', starting with a letter or digit (keystore aliases ignore case)");
         }
     }
 
@@ -259,6 +345,22 @@ public final class LocalKeyStore implements KeyProvider {
             if (e.getCause() instanceof UnrecoverableKeyException) {
                 throw new IOException("keystore " + file + " does not open with the password in " + passwordFile
                         + "; the two files must come from the same backup", e);
+            }
+            throw new IOException("keystore " + file + " is corrupt or unreadable: " + describe(e), e);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("keystore " + file + " is corrupt: " + describe(e), e);
+        }
+    }
+
+    /** The keystore if {@code password} opens it, else null. */
+    private static KeyStore tryLoad(Path file, char[] password) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance(TYPE);
+            store.load(in, password);
+            return store;
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                return null;
             }
             throw new IOException("keystore " + file + " is corrupt or unreadable: " + describe(e), e);
         } catch (GeneralSecurityException e) {

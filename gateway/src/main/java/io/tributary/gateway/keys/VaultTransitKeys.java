@@ -45,6 +45,7 @@ public final class VaultTransitKeys implements KeyProvider {
     private final String mount;
     private final String token;
     private final Path file;
+    private final ErasedTenants erased;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     private final Map<String, Wrapped> wrapped = new TreeMap<>();   // guarded by this
     private final ConcurrentHashMap<String, TenantKeys> cache = new ConcurrentHashMap<>();
@@ -54,6 +55,7 @@ public final class VaultTransitKeys implements KeyProvider {
         this.mount = mount;
         this.token = token;
         this.file = file;
+        this.erased = new ErasedTenants(file.getParent());
     }
 
     /**
@@ -96,6 +98,11 @@ public final class VaultTransitKeys implements KeyProvider {
     @Override
     public TenantKeys keys(String tenant) {
         checkTenant(tenant);
+        TenantKeys cached = cache.get(tenant);
+        if (cached != null) {
+            return cached;
+        }
+        erased.checkNotErased(tenant);
         // One load per tenant at a time: a second caller waits for the first's answer from Vault.
         return cache.computeIfAbsent(tenant, t -> {
             synchronized (this) {
@@ -115,7 +122,14 @@ public final class VaultTransitKeys implements KeyProvider {
      *
      * @return the key version the data keys are now wrapped under
      */
-    public synchronized int rotate(String tenant) throws IOException {
+    @Override
+    public synchronized String rotate(String tenant) throws IOException {
+        return "re-wrapped the keys of tenant " + tenant + " under version " + rotateKey(tenant) + " of Vault transit key "
+                + keyName(tenant) + "; no content was re-encrypted";
+    }
+
+    /** As {@link #rotate}; returns the key version the data keys are now wrapped under. */
+    public synchronized int rotateKey(String tenant) throws IOException {
         checkTenant(tenant);
         Wrapped w = wrapped.get(tenant);
         if (w == null) {
@@ -128,6 +142,25 @@ public final class VaultTransitKeys implements KeyProvider {
         wrapped.put(tenant, rewrapped);
         save();
         return version(rewrapped.data());
+    }
+
+    /**
+     * Writes the tenant's tombstone, drops its wrapped keys here, and deletes its transit key in
+     * Vault (allowing deletion first, as Vault requires): every wrapped copy anywhere, on any
+     * gateway or backup, can then never be unwrapped again.
+     */
+    @Override
+    public synchronized String destroy(String tenant) throws IOException {
+        checkTenant(tenant);
+        erased.mark(tenant, java.time.Instant.now());
+        cache.remove(tenant);
+        if (wrapped.remove(tenant) != null) {
+            save();
+        }
+        call("keys/" + keyName(tenant) + "/config", "{\"deletion_allowed\":true}");
+        send("DELETE", "keys/" + keyName(tenant), null);
+        return "deleted Vault transit key " + keyName(tenant) + " and the keys of tenant " + tenant + " wrapped under it;"
+                + " its tombstone is in " + file.resolveSibling(ErasedTenants.FILE);
     }
 
     /** The key-encryption key version the tenant's data keys are wrapped under, or 0 if it has none here. */
@@ -167,12 +200,17 @@ public final class VaultTransitKeys implements KeyProvider {
 
     /** POSTs to the transit engine; answers the response's {@code data} object (empty for 204). */
     private Map<String, Object> call(String path, String body) throws IOException {
+        return send("POST", path, body);
+    }
+
+    private Map<String, Object> send(String method, String path, String body) throws IOException {
         URI uri = vault.resolve("/v1/" + mount + "/" + path);
         HttpResponse<byte[]> response;
         try {
             response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("X-Vault-Token", token)
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking Vault", e);

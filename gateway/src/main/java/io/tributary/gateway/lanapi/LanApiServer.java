@@ -1,5 +1,6 @@
 package io.tributary.gateway.lanapi;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
@@ -7,6 +8,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.tributary.gateway.audit.AuditTrail;
 import io.tributary.gateway.auth.Authenticator;
 import io.tributary.gateway.auth.ShareAccess;
+import io.tributary.gateway.keys.ErasureWatch;
+import io.tributary.proto.v1.FileServiceGrpc;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.share.NamespaceStore;
 
@@ -32,13 +35,35 @@ public final class LanApiServer implements AutoCloseable {
     }
 
     public static LanApiServer start(NamespaceStore store, Authenticator authenticator, ShareAccess access, GatewayMetrics metrics,
-                                     AuditTrail audit, GatewayCertificate certificate, String host, int port, long maxFileBytes)
-            throws IOException {
+                                     AuditTrail audit, ErasureWatch erasure, GatewayCertificate certificate, String host, int port,
+                                     long maxFileBytes) throws IOException {
         ParkedChunks parked = new ParkedChunks(store, ParkedChunks.KEEP);
+        try {
+            return serve(new FileServiceEndpoint(store, access, parked, metrics, audit, maxFileBytes), parked, authenticator, metrics,
+                    erasure, certificate, host, port);
+        } catch (IOException | RuntimeException e) {
+            parked.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The LAN API of a gateway whose tenant was erased before it started: it has no storage to
+     * serve, and answers every signed-in call with FAILED_PRECONDITION and the reason.
+     */
+    public static LanApiServer startErased(Authenticator authenticator, GatewayMetrics metrics, ErasureWatch erasure,
+                                           GatewayCertificate certificate, String host, int port) throws IOException {
+        return serve(new FileServiceGrpc.FileServiceImplBase() {
+        }, null, authenticator, metrics, erasure, certificate, host, port);
+    }
+
+    private static LanApiServer serve(BindableService files, ParkedChunks parked, Authenticator authenticator, GatewayMetrics metrics,
+                                      ErasureWatch erasure, GatewayCertificate certificate, String host, int port) throws IOException {
+        // The last interceptor runs first: credentials, then the erasure check.
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(certificate))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(30, TimeUnit.SECONDS)
-                .addService(ServerInterceptors.intercept(new FileServiceEndpoint(store, access, parked, metrics, audit, maxFileBytes),
+                .addService(ServerInterceptors.intercept(files, new ErasedTenantGuard(erasure),
                         new CallerCredentials(authenticator, metrics)))
                 .build()
                 .start();
@@ -74,6 +99,8 @@ public final class LanApiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
-        parked.close();
+        if (parked != null) {
+            parked.close();
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.tributary.gateway.observe;
 
+import io.tributary.gateway.keys.ErasureWatch;
+import io.tributary.gateway.keys.TenantErasedException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -23,11 +25,16 @@ public final class OperatorEndpoints implements HttpService {
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final BooleanSupplier ready;
+    private final ErasureWatch erasure;
 
-    /** @param ready true while storage is open and the journal takes writes */
-    public OperatorEndpoints(GatewayMetrics metrics, BooleanSupplier ready) {
+    /**
+     * @param ready   true while storage is open and the journal takes writes
+     * @param erasure an erased tenant makes the gateway not ready, and readiness says why
+     */
+    public OperatorEndpoints(GatewayMetrics metrics, BooleanSupplier ready, ErasureWatch erasure) {
         DropwizardExports.builder().dropwizardRegistry(metrics.registry()).register(prometheus);
         this.ready = ready;
+        this.erasure = erasure;
     }
 
     @Override
@@ -39,6 +46,12 @@ public final class OperatorEndpoints implements HttpService {
     }
 
     private void readiness(ServerRequest req, ServerResponse res) {
+        java.util.Optional<TenantErasedException> erased = erasure.erased();
+        if (erased.isPresent()) {
+            json(res, Status.SERVICE_UNAVAILABLE_503, "{\"status\":\"DOWN\",\"erased\":true,\"reason\":\""
+                    + erased.get().getMessage().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+            return;
+        }
         boolean up = ready.getAsBoolean();
         json(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
     }

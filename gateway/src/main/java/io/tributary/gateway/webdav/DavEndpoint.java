@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tributary.gateway.auth.Principal;
 import io.tributary.gateway.auth.ShareAccess;
+import io.tributary.gateway.keys.TenantErasedException;
 import io.tributary.gateway.share.ShareException;
 import io.tributary.gateway.share.ShareNamespace;
 
@@ -123,6 +124,10 @@ final class DavEndpoint implements Handler {
     }
 
     private DavRequest resolve(ServerRequest http, Principal who) {
+        Optional<TenantErasedException> erased = context.erasure().erased();
+        if (erased.isPresent()) {
+            throw DavException.of(Status.GONE_410, "this gateway's shares are erased: " + erased.get().getMessage());
+        }
         if (http.prologue().fragment().hasValue()) {
             // RFC 9112: a request target has no fragment. Acting on the path without it could
             // delete more than the client meant; a client that sends one is confused.

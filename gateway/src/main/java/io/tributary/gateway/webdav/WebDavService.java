@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpService;
 import io.tributary.gateway.audit.AuditTrail;
 import io.tributary.gateway.auth.Authenticator;
 import io.tributary.gateway.auth.ShareAccess;
+import io.tributary.gateway.keys.ErasureWatch;
 import io.tributary.gateway.observe.GatewayMetrics;
 import io.tributary.gateway.share.Shares;
 
@@ -27,15 +28,19 @@ public final class WebDavService implements HttpService {
 
     private final DavContext context;
 
-    /** @param audit where reads, writes, deletes, moves, copies and new folders are recorded */
+    /**
+     * @param audit   where reads, writes, deletes, moves, copies and new folders are recorded
+     * @param erasure once the tenant is erased, every request is answered 410 Gone with the reason
+     */
     public WebDavService(Shares shares, Authenticator authenticator, ShareAccess access, WebDavLimits limits, GatewayMetrics metrics,
-                         AuditTrail audit) {
+                         AuditTrail audit, ErasureWatch erasure) {
         this.context = new DavContext(Objects.requireNonNull(shares, "shares"),
                 Objects.requireNonNull(authenticator, "authenticator"),
                 Objects.requireNonNull(access, "access"),
                 Objects.requireNonNull(limits, "limits"),
                 Objects.requireNonNull(metrics, "metrics"),
-                Objects.requireNonNull(audit, "audit"));
+                Objects.requireNonNull(audit, "audit"),
+                Objects.requireNonNull(erasure, "erasure"));
     }
 
     @Override

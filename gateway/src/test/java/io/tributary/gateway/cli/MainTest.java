@@ -44,6 +44,31 @@ class MainTest {
     }
 
     @Test
+    void keyCommandsRefuseBadInputAndDestroyNothing() throws Exception {
+        Path data = dir.resolve("gw");
+        Run missing = run("gateway", "keys", "rotate", "--data", data.toString());
+        assertEquals(2, missing.status(), missing.err());
+        assertTrue(missing.err().contains("is not a gateway data directory"), missing.err());
+        assertFalse(Files.exists(data));
+
+        Path keys = Files.createDirectories(data).resolve("keys");
+        io.tributary.gateway.keys.TenantKeys before = io.tributary.gateway.keys.LocalKeyStore.openOrCreate(keys).keys("default");
+        Run wrongTenant = run("gateway", "keys", "destroy", "--data", data.toString(), "--confirm", "other");
+        assertEquals(2, wrongTenant.status(), wrongTenant.err());
+        assertTrue(wrongTenant.err().contains("nothing was destroyed"), wrongTenant.err());
+        Run badName = run("gateway", "keys", "destroy", "--data", data.toString(), "--tenant", "Bad Name", "--confirm", "Bad Name");
+        assertEquals(2, badName.status(), badName.err());
+        Run noKeys = run("gateway", "keys", "rotate", "--data", data.toString(), "--tenant", "nobody");
+        assertEquals(2, noKeys.status(), noKeys.err());
+        assertTrue(noKeys.err().contains("has no keys"), noKeys.err());
+        Run vaultWithoutToken = run("gateway", "keys", "rotate", "--data", data.toString(), "--vault", "https://vault.example");
+        assertEquals(2, vaultWithoutToken.status(), vaultWithoutToken.err());
+        assertTrue(vaultWithoutToken.err().contains("--vault-token-file"), vaultWithoutToken.err());
+        assertEquals(before, io.tributary.gateway.keys.LocalKeyStore.openOrCreate(keys).keys("default"), "the keys are untouched");
+        assertFalse(Files.exists(keys.resolve(io.tributary.gateway.keys.ErasedTenants.FILE)), "no tombstone");
+    }
+
+    @Test
     void helpListsEveryGatewayOption() {
         CommandLine cmd = Main.commandLine();
         StringWriter out = new StringWriter();

@@ -10,6 +10,8 @@ import java.util.Base64;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -73,6 +75,14 @@ public final class FakeVault implements AutoCloseable {
         server.stubFor(post(urlEqualTo("/v1/transit/keys/" + name + "/rotate")).withHeader("X-Vault-Token", equalTo(TOKEN)).willReturn(aResponse().withStatus(204)));
         rewraps("vault:v1:QUFB", "vault:v2:Q0ND");
         rewraps("vault:v1:QkJC", "vault:v2:RERE");
+        // Deleting a transit key: allowed first through its config, then DELETE; decrypting under it fails after.
+        server.stubFor(post(urlEqualTo("/v1/transit/keys/" + name + "/config")).withHeader("X-Vault-Token", equalTo(TOKEN))
+                .withRequestBody(equalToJson("{\"deletion_allowed\":true}"))
+                .willReturn(okJson(data("\"name\":\"" + name + "\",\"deletion_allowed\":true,\"type\":\"aes256-gcm96\""))));
+        server.stubFor(delete(urlEqualTo("/v1/transit/keys/" + name)).withHeader("X-Vault-Token", equalTo(TOKEN))
+                .inScenario("key").willSetStateTo("deleted").willReturn(aResponse().withStatus(204)));
+        server.stubFor(post(urlEqualTo("/v1/transit/decrypt/" + name)).atPriority(1).inScenario("key").whenScenarioStateIs("deleted")
+                .willReturn(aResponse().withStatus(400).withBody("{\"errors\":[\"encryption key not found\"]}")));
     }
 
     private void decrypts(String ciphertext, byte[] plaintext) {

@@ -152,6 +152,70 @@ class LocalKeyStoreTest {
         assertThrows(IllegalArgumentException.class, () -> new TenantKeys("acme", new byte[16], data));
     }
 
+    @Test
+    void rotationReprotectsTheSameKeysUnderANewPassword() throws Exception {
+        LocalKeyStore store = LocalKeyStore.openOrCreate(tmp);
+        TenantKeys acme = store.keys("acme");
+        TenantKeys beta = store.keys("beta");
+        String oldPassword = Files.readString(tmp.resolve(LocalKeyStore.PASSWORD_FILE)).strip();
+        String said = store.rotate("acme");
+        assertTrue(said.contains("4 keys"), said);
+        String newPassword = Files.readString(tmp.resolve(LocalKeyStore.PASSWORD_FILE)).strip();
+        assertNotEquals(oldPassword, newPassword);
+        assertEquals("rw-------", mode(tmp.resolve(LocalKeyStore.PASSWORD_FILE)));
+        assertFalse(Files.exists(tmp.resolve(LocalKeyStore.PENDING_PASSWORD_FILE)));
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(tmp.resolve(LocalKeyStore.KEYSTORE_FILE))) {
+            assertThrows(IOException.class, () -> ks.load(in, oldPassword.toCharArray()), "the old password opens nothing");
+        }
+        LocalKeyStore reopened = LocalKeyStore.openOrCreate(tmp);
+        assertEquals(acme, reopened.keys("acme"), "old data stays readable: the keys themselves did not change");
+        assertEquals(beta, reopened.keys("beta"));
+        assertThrows(IllegalArgumentException.class, () -> reopened.rotate("nobody"));
+    }
+
+    @Test
+    void aRotationCutShortIsFinishedOrUndoneAtTheNextOpen() throws Exception {
+        TenantKeys acme = LocalKeyStore.openOrCreate(tmp).keys("acme");
+        // Cut before the keystore was replaced: the new password was never used.
+        Files.writeString(tmp.resolve(LocalKeyStore.PENDING_PASSWORD_FILE), "a-password-never-used\n");
+        assertEquals(acme, LocalKeyStore.openOrCreate(tmp).keys("acme"));
+        assertFalse(Files.exists(tmp.resolve(LocalKeyStore.PENDING_PASSWORD_FILE)));
+
+        // Cut after the keystore was replaced, before the password file was: the new one wins.
+        LocalKeyStore store = LocalKeyStore.openOrCreate(tmp);
+        Path password = tmp.resolve(LocalKeyStore.PASSWORD_FILE);
+        String before = Files.readString(password);
+        store.rotate("acme");
+        String after = Files.readString(password);
+        Files.writeString(tmp.resolve(LocalKeyStore.PENDING_PASSWORD_FILE), after);
+        Files.writeString(password, before);
+        assertEquals(acme, LocalKeyStore.openOrCreate(tmp).keys("acme"));
+        assertEquals(after, Files.readString(password));
+        assertFalse(Files.exists(tmp.resolve(LocalKeyStore.PENDING_PASSWORD_FILE)));
+    }
+
+    @Test
+    void destroyedKeysAreGoneAndNeverMintedAgain() throws Exception {
+        LocalKeyStore store = LocalKeyStore.openOrCreate(tmp);
+        store.keys("acme");
+        TenantKeys beta = store.keys("beta");
+        String said = store.destroy("acme");
+        assertTrue(said.contains("destroyed the keys of tenant acme"), said);
+        TenantErasedException erased = assertThrows(TenantErasedException.class, () -> store.keys("acme"));
+        assertTrue(erased.getMessage().contains("cannot be read"), erased.getMessage());
+        LocalKeyStore reopened = LocalKeyStore.openOrCreate(tmp);
+        assertThrows(TenantErasedException.class, () -> reopened.keys("acme"), "a restart does not mint new keys");
+        assertEquals(beta, reopened.keys("beta"), "other tenants keep theirs");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        char[] pw = Files.readString(tmp.resolve(LocalKeyStore.PASSWORD_FILE)).strip().toCharArray();
+        try (InputStream in = Files.newInputStream(tmp.resolve(LocalKeyStore.KEYSTORE_FILE))) {
+            ks.load(in, pw);
+        }
+        assertEquals(List.of("beta-data", "beta-dedupe"), Collections.list(ks.aliases()).stream().sorted().toList());
+        assertEquals("rw-------", mode(tmp.resolve(ErasedTenants.FILE)));
+    }
+
     private static String mode(Path p) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }

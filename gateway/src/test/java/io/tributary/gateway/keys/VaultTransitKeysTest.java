@@ -17,6 +17,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,12 +74,36 @@ class VaultTransitKeysTest {
         VaultTransitKeys keys = open(TOKEN);
         TenantKeys before = keys.keys("acme");
         assertEquals(1, keys.wrappedVersion("acme"));
-        assertEquals(2, keys.rotate("acme"));
+        assertEquals(2, keys.rotateKey("acme"));
         String kept = Files.readString(dir.resolve(VaultTransitKeys.FILE));
         assertTrue(kept.contains("vault:v2:Q0ND") && !kept.contains("vault:v1:"), kept);
         assertEquals(before, open(TOKEN).keys("acme"), "old data stays readable: the data keys are the same");
         vault.verify(1, postRequestedFor(urlEqualTo(KEY + "/rotate")));
         vault.verify(2, postRequestedFor(urlEqualTo("/v1/transit/rewrap/tributary-acme")));
+    }
+
+    @Test
+    void destroyingDeletesTheTransitKeySoNoWrappedCopyCanBeUnwrappedAgain() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("another-gateway"));
+        VaultTransitKeys keys = open(TOKEN);
+        keys.keys("acme");
+        // Another gateway of the tenant holds the same wrapped keys, as a backup would.
+        Files.copy(dir.resolve(VaultTransitKeys.FILE), other.resolve(VaultTransitKeys.FILE));
+
+        String said = keys.destroy("acme");
+        assertTrue(said.contains("tributary-acme"), said);
+        vault.verify(1, postRequestedFor(urlEqualTo(KEY + "/config")));
+        vault.verify(1, deleteRequestedFor(urlEqualTo(KEY)));
+        assertFalse(Files.readString(dir.resolve(VaultTransitKeys.FILE)).contains("vault:v1:"), "no wrapped keys kept");
+
+        TenantErasedException erased = assertThrows(TenantErasedException.class, () -> keys.keys("acme"));
+        assertEquals("acme", erased.tenant());
+        assertThrows(TenantErasedException.class, () -> open(TOKEN).keys("acme"), "a restart does not mint new keys");
+        vault.verify(2, postRequestedFor(urlEqualTo("/v1/transit/datakey/plaintext/tributary-acme")));
+
+        UncheckedIOException elsewhere = assertThrows(UncheckedIOException.class,
+                () -> VaultTransitKeys.open(URI.create("http://127.0.0.1:" + vault.port()), "transit", TOKEN, other).keys("acme"));
+        assertTrue(elsewhere.getMessage().contains("encryption key not found"), elsewhere.getMessage());
     }
 
     @Test

@@ -62,7 +62,7 @@ class WebDavServiceTest {
                 CREDENTIALS.equals(authorization) ? Optional.of(io.tributary.gateway.auth.Principal.local("ann")) : Optional.empty();
         audit = AuditTrail.open(dir.resolve("audit"));
         WebDavService service = new WebDavService(new Shares(List.of()), auth, ShareAccess.none(),
-                new WebDavLimits(1024, MAX_XML, 100), metrics, audit);
+                new WebDavLimits(1024, MAX_XML, 100), metrics, audit, io.tributary.gateway.keys.ErasureWatch.never());
         server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
