@@ -3,6 +3,7 @@ package io.tributary.central;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
+import io.tributary.proto.tls.RefusedHandshakes;
 import io.helidon.webserver.WebServer;
 import io.tributary.central.api.AdminApi;
 import io.tributary.central.audit.AuditLog;
@@ -55,11 +56,14 @@ public final class Central implements AutoCloseable {
     private final EnrollmentTokens tokens;
     private final IssuedCertificates certificates;
     private final AuditLog audit;
+    private final AutoCloseable handshakeLog;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Central(MetaStore meta, OpenSessions sessions, IngestServer grpc, WebServer http, ScheduledExecutorService timer,
-                    CertificateAuthority ca, EnrollmentTokens tokens, IssuedCertificates certificates, AuditLog audit) {
+                    CertificateAuthority ca, EnrollmentTokens tokens, IssuedCertificates certificates, AuditLog audit,
+                    AutoCloseable handshakeLog) {
         this.audit = audit;
+        this.handshakeLog = handshakeLog;
         this.ca = ca;
         this.tokens = tokens;
         this.certificates = certificates;
@@ -79,6 +83,7 @@ public final class Central implements AutoCloseable {
         OpenSessions sessions = new OpenSessions();
         metrics.sessions(sessions::size);
         IngestServer grpc = null;
+        AutoCloseable handshakeLog = () -> { };
         try {
             CertificateAuthority ca = CertificateAuthority.loadOrCreate(config.data().resolve("ca"));
             IssuedCertificates certificates = new IssuedCertificates(meta.database(), config.clock());
@@ -127,8 +132,11 @@ public final class Central implements AutoCloseable {
                     LOG.log(Level.WARNING, "reading revoked certificates failed", e);
                 }
             }, 1, 1, TimeUnit.SECONDS);
-            return new Central(meta, sessions, grpc, http, timer, ca, tokens, certificates, audit);
+            // After the web server, whose start (re)configures java.util.logging and so drops handlers added before.
+            handshakeLog = RefusedHandshakes.install(metrics.tlsHandshakesRefused::inc);
+            return new Central(meta, sessions, grpc, http, timer, ca, tokens, certificates, audit, handshakeLog);
         } catch (IOException | RuntimeException e) {
+            closeQuietly(handshakeLog);
             sessions.close();
             if (grpc != null) {
                 grpc.close();
@@ -205,6 +213,15 @@ public final class Central implements AutoCloseable {
         grpc.close();
         http.stop();
         meta.close();
+        closeQuietly(handshakeLog);
         stopped.countDown();
+    }
+
+    private static void closeQuietly(AutoCloseable registration) {
+        try {
+            registration.close();
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "closing the handshake log failed", e);
+        }
     }
 }

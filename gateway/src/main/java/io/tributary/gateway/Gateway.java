@@ -31,6 +31,7 @@ import io.tributary.gateway.uplink.Uplink;
 import io.tributary.gateway.webdav.TransportErrors;
 import io.tributary.gateway.webdav.WebDavLimits;
 import io.tributary.gateway.webdav.WebDavService;
+import io.tributary.proto.tls.RefusedHandshakes;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final NamespaceStore store;
     private final AuditTrail audit;
     private final ErasureWatch erasure;
+    private final AutoCloseable handshakeLog;
     private final Uplink uplink;
     private final WebServer shareServer;
     private final WebServer operatorServer;
@@ -61,7 +63,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayCertificate lanCertificate;
 
     private Gateway(NamespaceStore store, AuditTrail audit, ErasureWatch erasure, Uplink uplink, WebServer shareServer, WebServer operatorServer,
-                    LanApiServer lanServer, GatewayCertificate lanCertificate) {
+                    LanApiServer lanServer, GatewayCertificate lanCertificate, AutoCloseable handshakeLog) {
+        this.handshakeLog = handshakeLog;
         this.store = store;
         this.audit = audit;
         this.erasure = erasure;
@@ -143,7 +146,9 @@ public final class Gateway implements AutoCloseable {
                                 config.bindHost(), config.lanPort(), config.maxUploadBytes())
                         : LanApiServer.startErased(authenticator, metrics, erasure, certificate, config.bindHost(), config.lanPort());
             }
-            return new Gateway(store, audit, erasure, uplink, shareServer, operatorServer, lanServer, certificate);
+            // Last: Helidon's servers (re)configure java.util.logging as they start, dropping handlers added before.
+            AutoCloseable handshakeLog = RefusedHandshakes.install(metrics.tlsHandshakesRefused::inc);
+            return new Gateway(store, audit, erasure, uplink, shareServer, operatorServer, lanServer, certificate, handshakeLog);
         } catch (RuntimeException | IOException e) {
             if (lanServer != null) {
                 lanServer.close();
@@ -252,5 +257,10 @@ public final class Gateway implements AutoCloseable {
         }
         erasure.close();
         audit.close();
+        try {
+            handshakeLog.close();
+        } catch (Exception e) {
+            LOG.log(java.util.logging.Level.FINE, "closing the handshake log failed", e);
+        }
     }
 }

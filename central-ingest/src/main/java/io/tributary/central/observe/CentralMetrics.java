@@ -32,6 +32,8 @@ public final class CentralMetrics {
 
     /** TLS client certificates refused at the handshake (another CA, expired, revoked). */
     public final Counter tlsRefused = registry.counter("central_tls_client_certificates_refused");
+    /** TLS handshakes refused on the gRPC port, for any reason (each also logged with its reason). */
+    public final Counter tlsHandshakesRefused = registry.counter("central_tls_handshakes_refused");
     /** Sessions cut off because their certificate was revoked or expired while they were open. */
     public final Counter sessionsCutOff = registry.counter("central_sessions_cut_off");
 

@@ -46,6 +46,8 @@ public final class GatewayMetrics {
     /** Journal roll files deleted because central has, and the namespace applied, all they hold. */
     public final Counter journalFilesTrimmed = registry.counter("tributary_journal_files_trimmed");
     public final Counter authFailures = registry.counter("tributary_auth_failures");
+    /** TLS handshakes refused on the LAN API port, for any reason (each also logged with its reason). */
+    public final Counter tlsHandshakesRefused = registry.counter("tributary_tls_handshakes_refused");
     /** Audit records sent to central (a record may be sent again after a reconnect). */
     public final Counter auditRecordsSent = registry.counter("tributary_audit_records_sent");
     /** Signed-in requests refused because the share's rules do not let that user do that. */

@@ -160,6 +160,11 @@ class EnrollmentIT {
             assertTrue(modern.output().contains("Verify return code: 0 (ok)"), "central's certificate chains to its CA:\n" + modern.output());
             byte[] reply = TlsProbe.plainHttpReply(fleet.centralPort(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             assertFalse(new String(reply, StandardCharsets.ISO_8859_1).startsWith("HTTP"), "no plaintext answer");
+            Fleet.await(Duration.ofSeconds(10), "central logged the plain-HTTP refusal",
+                    () -> fleet.central().log().contains("refused a TLS handshake: the client did not speak TLS"));
+            String log = fleet.central().log();
+            assertTrue(log.contains("refused a TLS handshake: the client offered only protocol versions this port refuses"), log);
+            assertTrue(log.contains("refused a TLS handshake: the client offered no cipher suite this port allows"), log);
         }
     }
 }

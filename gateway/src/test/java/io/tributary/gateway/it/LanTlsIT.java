@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +59,13 @@ class LanTlsIT {
                         + new String(reply, StandardCharsets.ISO_8859_1));
             }
             assertEquals(0, gateway.metrics().count("tributary_lan_calls"), "no call got through");
+            // Each refusal is logged with its reason, and counted.
+            Fleet.await(Duration.ofSeconds(10), "the plain-HTTP refusal logged",
+                    () -> gateway.log().contains("refused a TLS handshake: the client did not speak TLS"));
+            String log = gateway.log();
+            assertTrue(log.contains("refused a TLS handshake: the client offered only protocol versions this port refuses"), log);
+            assertTrue(log.contains("refused a TLS handshake: the client offered no cipher suite this port allows"), log);
+            assertEquals(5, gateway.metrics().count("tributary_tls_handshakes_refused"), "four probes and the plain HTTP");
         }
     }
 

@@ -55,6 +55,13 @@ class ShareTlsIT {
             // Plain HTTP with Basic credentials to the TLS port: no HTTP answer comes back.
             byte[] reply = TlsProbe.plainHttpReply(gateway.sharePort(), "GET /share/over-tls.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic eDp5\r\n\r\n");
             assertTrue(reply.length == 0 || reply[0] == 0x15, "nothing, or a TLS alert: " + new String(reply, StandardCharsets.ISO_8859_1));
+
+            // Each refusal is logged with the client's address and the reason.
+            Fleet.await(Duration.ofSeconds(10), "the plain-HTTP refusal logged",
+                    () -> gateway.log().matches("(?s).*refused a TLS handshake from [^:]+:\\d+: the client did not speak TLS.*"));
+            String log = gateway.log();
+            assertTrue(log.contains("the client offered only protocol versions this port refuses"), log);
+            assertTrue(log.contains("the client offered no cipher suite this port allows"), log);
         }
     }
 
