@@ -4,6 +4,9 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.tributary.proto.tls.RefusedHandshakes;
+import io.tributary.proto.tls.TlsPolicy;
+import io.helidon.common.tls.Tls;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.WebServer;
 import io.tributary.central.api.AdminApi;
 import io.tributary.central.audit.AuditLog;
@@ -33,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.UUID;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -91,14 +95,21 @@ public final class Central implements AutoCloseable {
             GatewayTrust trust = new GatewayTrust(ca.certificate(), certificates, metrics.tlsRefused::inc);
             AuditLog audit = new AuditLog(meta.database());
             trust.refresh();
-            grpc = IngestServer.start(config.bindHost(), config.grpcPort(), tls(ca, trust, config),
+            // A new key each start, kept in memory only: nothing to steal from central's disk.
+            CertificateAuthority.Identity identity = ca.serverIdentity(config.certificateNames());
+            grpc = IngestServer.start(config.bindHost(), config.grpcPort(), tls(ca, identity, trust),
                     ServerInterceptors.intercept(new IngestService(chunks, meta, metrics, sessions, centralId, audit),
                             new PeerCertificates(trust, true)),
                     ServerInterceptors.intercept(new EnrollmentService(ca, tokens, certificates, config.gatewayCertificateLifetime(),
                             () -> Instant.ofEpochMilli(config.clock().getAsLong()), audit), new PeerCertificates(trust, false)));
-            WebServer http = WebServer.builder()
+            WebServerConfig.Builder web = WebServer.builder()
                     .host(config.bindHost())
-                    .port(config.httpPort())
+                    .port(config.httpPort());
+            if (config.httpTls()) {
+                web.tls(Tls.builder().privateKey(identity.key()).privateKeyCertChain(List.of(identity.certificate(), ca.certificate()))
+                        .enabledProtocols(TlsPolicy.PROTOCOLS).enabledCipherSuites(TlsPolicy.SUITES).build());
+            }
+            WebServer http = web
                     .routing(r -> r.register("/", new OperatorEndpoints(metrics, meta::healthy))
                             .register("/api/v1", new AdminApi(meta, sessions::changed, audit)))
                     .build()
@@ -147,8 +158,8 @@ public final class Central implements AutoCloseable {
     }
 
     /** TLS 1.3 or 1.2 with AEAD suites (gRPC's defaults); a client certificate is checked when offered. */
-    private static ServerCredentials tls(CertificateAuthority ca, GatewayTrust trust, CentralConfig config) throws IOException {
-        CertificateAuthority.Identity server = ca.serverIdentity(config.certificateNames());
+    private static ServerCredentials tls(CertificateAuthority ca, CertificateAuthority.Identity server, GatewayTrust trust)
+            throws IOException {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);

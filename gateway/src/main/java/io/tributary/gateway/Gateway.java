@@ -116,7 +116,7 @@ public final class Gateway implements AutoCloseable {
             Authenticator authenticator = authenticator(config, users, metrics, audit);
             WebDavService webdav = new WebDavService(new Shares(store != null ? store.shares() : List.of()), authenticator,
                     config.access(), limits(config), metrics, audit, erasure);
-            GatewayCertificate certificate = config.lanPort() >= 0 || config.shareTls()
+            GatewayCertificate certificate = config.lanPort() >= 0 || config.shareTls() || config.operatorTls()
                     ? GatewayCertificate.loadOrCreate(data.resolve("tls"), certificateNames(config.bindHost())) : null;
             WebServerConfig.Builder share = WebServer.builder()
                     .host(config.bindHost())
@@ -133,9 +133,13 @@ public final class Gateway implements AutoCloseable {
                     .start();
             NamespaceStore opened = store;
             OperatorEndpoints operator = new OperatorEndpoints(metrics, () -> opened != null && opened.ready(), erasure);
-            WebServer operatorServer = WebServer.builder()
+            WebServerConfig.Builder operating = WebServer.builder()
                     .host(config.bindHost())
-                    .port(config.httpPort())
+                    .port(config.httpPort());
+            if (config.operatorTls()) {
+                operating.tls(ShareTls.of(certificate));
+            }
+            WebServer operatorServer = operating
                     .shutdownGracePeriod(Duration.ofSeconds(1))
                     .routing(r -> r.register("/", operator))
                     .build()

@@ -27,13 +27,14 @@ import java.util.Map;
  *                       for the local user store only
  * @param access         what the issuer's users may do in which share (local users may do anything)
  * @param shareTls       serve the share over HTTPS with the gateway's certificate (DATA/tls)
+ * @param operatorTls    serve health and metrics over HTTPS with the same certificate
  * @param vault          wrap the tenant keys with Vault Transit instead of the local keystore, or null
  */
 public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
                             List<String> shares, Map<String, String> localUsers, Durability durability,
                             long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel, Path keysDir,
                             UplinkSettings uplink, long cacheCapBytes, int lanPort, OidcSettings oidc,
-                            ShareAccess access, boolean shareTls, VaultSettings vault) {
+                            ShareAccess access, boolean shareTls, boolean operatorTls, VaultSettings vault) {
     public static final long DEFAULT_MAX_UPLOAD = 1L << 40;
     public static final int DEFAULT_ZSTD_LEVEL = 1;
 
@@ -76,6 +77,6 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
                          List<String> shares, Map<String, String> localUsers, Durability durability,
                          long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
         this(dataDir, ssdDir, bindHost, sharePort, httpPort, shares, localUsers, durability, maxUploadBytes,
-                chunkSizes, zstdLevel, null, null, 0, -1, null, null, false, null);
+                chunkSizes, zstdLevel, null, null, 0, -1, null, null, false, false, null);
     }
 }

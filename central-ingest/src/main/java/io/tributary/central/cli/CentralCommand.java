@@ -48,6 +48,10 @@ public final class CentralCommand implements Callable<Integer> {
             description = "How long a gateway certificate is valid (gateways renew after two thirds): 90s, 30m, 8h, 30d. Default: ${DEFAULT-VALUE}.")
     String gatewayCertLifetime;
 
+    @Option(names = "--http-tls", description = "Serve the HTTP port (health, metrics, admin API) over HTTPS: TLS 1.3, or 1.2 with"
+            + " AEAD suites, with central's certificate, which chains to DATA/ca/ca.crt.")
+    boolean httpTls;
+
     @Option(names = "--keep-versions-days", defaultValue = "30", paramLabel = "N",
             description = "Keep previous file versions this many days. Default: ${DEFAULT-VALUE}.")
     int keepVersionsDays;
@@ -57,6 +61,8 @@ public final class CentralCommand implements Callable<Integer> {
         CentralConfig config = config();
         Central central = Central.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(central::close, "central shutdown"));
+        System.out.println("admin API, health and metrics: " + (config.httpTls() ? "https" : "http") + "://" + config.bindHost() + ":"
+                + central.httpPort() + "/" + (config.httpTls() ? " (certificate chained to " + config.data().resolve("ca/ca.crt") + ")" : ""));
         System.out.println("tributary central ready grpc-port=" + central.grpcPort() + " http-port=" + central.httpPort());
         System.out.flush();
         central.awaitStopped();
@@ -97,7 +103,7 @@ public final class CentralCommand implements Callable<Integer> {
             }
         }
         return new CentralConfig(data, bind, grpcPort, httpPort, database, databaseUser, System.getenv(PASSWORD_ENV),
-                Duration.ofDays(keepVersionsDays), System::currentTimeMillis, serverNames, lifetime);
+                Duration.ofDays(keepVersionsDays), System::currentTimeMillis, serverNames, lifetime, httpTls);
     }
 
     private static void port(String option, int port) {

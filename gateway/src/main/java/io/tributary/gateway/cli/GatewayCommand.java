@@ -100,6 +100,9 @@ public final class GatewayCommand implements Callable<Integer> {
             + "certificate, DATA/tls/gateway.crt, made on first start. Needed for Windows mapped drives with Basic credentials.")
     boolean shareTls;
 
+    @Option(names = "--operator-tls", description = "Serve /health and /metrics over HTTPS with the same certificate as --share-tls.")
+    boolean operatorTls;
+
     @Option(names = "--acl", paramLabel = "SHARE:role|group:NAME=LEVEL",
             description = "What the issuer's users may do (repeatable): e.g. finance:role:finance-staff=write, *:group:/auditors=read. "
                     + "LEVEL is read, write or admin; a realm user no rule names may not use the share. Local users may do anything.")
@@ -126,7 +129,7 @@ public final class GatewayCommand implements Callable<Integer> {
         for (String share : config.shares()) {
             System.out.println("share " + share + ": " + (config.shareTls() ? "https" : "http") + "://" + config.bindHost() + ":" + gateway.sharePort() + "/" + share + "/");
         }
-        System.out.println("health and metrics: http://" + config.bindHost() + ":" + gateway.httpPort() + "/health /metrics");
+        System.out.println("health and metrics: " + (config.operatorTls() ? "https" : "http") + "://" + config.bindHost() + ":" + gateway.httpPort() + "/health /metrics");
         if (gateway.lanPort() >= 0) {
             System.out.println("LAN API: " + config.bindHost() + ":" + gateway.lanPort() + " (gRPC over TLS; certificate "
                     + gateway.lanCertificate().pemFile() + ", SHA-256 " + gateway.lanCertificate().fingerprint() + ")");
@@ -159,7 +162,7 @@ public final class GatewayCommand implements Callable<Integer> {
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
                 ChunkSizes.parse(chunkSizes), compressionLevel, keyOptions.keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort, oidc(),
-                ShareAccess.parse(acl), shareTls, keyOptions.vaultSettings());
+                ShareAccess.parse(acl), shareTls, operatorTls, keyOptions.vaultSettings());
     }
 
     private OidcSettings oidc() {

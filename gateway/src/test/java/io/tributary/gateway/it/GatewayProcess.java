@@ -242,8 +242,7 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     private void awaitHealthy(Duration limit) {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = httpClient();
         long deadline = System.nanoTime() + limit.toNanos();
         String last = "no answer";
         int attempts = 0;
@@ -322,7 +321,43 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public URI httpUri() {
-        return URI.create("http://127.0.0.1:" + httpPort + "/");
+        return URI.create((httpTls() ? "https" : "http") + "://127.0.0.1:" + httpPort + "/");
+    }
+
+    /** Whether the HTTP port speaks HTTPS: a gateway's with --operator-tls, a central's with --http-tls. */
+    public boolean httpTls() {
+        return config.extraArgs().contains(config.central() ? "--http-tls" : "--operator-tls");
+    }
+
+    /** The certificate the HTTP port's TLS chains to: the gateway's own, or central's CA. */
+    public Path httpCertificate() {
+        return config.central() ? config.dataDir().resolve("ca").resolve("ca.crt") : lanCertificate();
+    }
+
+    /** A client for the HTTP port, trusting {@link #httpCertificate()} when it speaks HTTPS. */
+    public HttpClient httpClient() {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+        if (httpTls()) {
+            b.sslContext(trusting(httpCertificate()));
+        }
+        return b.build();
+    }
+
+    /** A TLS context that trusts exactly the PEM certificate in {@code pem}. */
+    public static javax.net.ssl.SSLContext trusting(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("trusted", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust " + pem + ": " + e, e);
+        }
     }
 
     public String user() {
@@ -343,7 +378,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** One scrape of {@code GET /metrics}. */
     public Metrics metrics() {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client = httpClient();
         try {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(httpUri().resolve("/metrics"))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
