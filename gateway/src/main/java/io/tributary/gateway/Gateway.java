@@ -5,6 +5,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.tributary.gateway.audit.AuditTrail;
+import io.tributary.gateway.auth.AccessRuleChanges;
 import io.tributary.gateway.auth.Authenticator;
 import io.tributary.gateway.auth.BasicAuthenticator;
 import io.tributary.gateway.auth.BearerAuthenticator;
@@ -87,6 +88,12 @@ public final class Gateway implements AutoCloseable {
             users.put(user.getKey(), user.getValue().toCharArray());
         }
         AuditTrail audit = AuditTrail.open(data.resolve(AUDIT_DIR));
+        try {
+            AccessRuleChanges.record(data, config.access(), audit, "os:" + System.getProperty("user.name", "?"));
+        } catch (IOException e) {
+            audit.close();
+            throw e;
+        }
         NamespaceStore store = null;
         ErasureWatch erasure;
         try {

@@ -5,7 +5,9 @@ import io.tributary.proto.v1.AuditEntry;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import io.tributary.gateway.fs.RollFiles;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.file.Path;
@@ -30,12 +32,14 @@ public final class AuditTrail implements AutoCloseable {
     private static final long BLOCK_SIZE = 4L << 20;
 
     private final ChronicleQueue queue;
+    private final Path dir;
     private final ExcerptAppender appender;
     private final Clock clock;
     private boolean closed;
 
-    private AuditTrail(ChronicleQueue queue, Clock clock) {
+    private AuditTrail(ChronicleQueue queue, Path dir, Clock clock) {
         this.queue = queue;
+        this.dir = dir;
         this.clock = clock;
         this.appender = queue.createAppender();
         this.appender.singleThreadedCheckDisabled(true);
@@ -46,7 +50,14 @@ public final class AuditTrail implements AutoCloseable {
     }
 
     public static AuditTrail open(Path dir, Clock clock) {
-        return new AuditTrail(SingleChronicleQueueBuilder.single(dir.toFile()).blockSize(BLOCK_SIZE).build(), clock);
+        return new AuditTrail(SingleChronicleQueueBuilder.single(dir.toFile()).blockSize(BLOCK_SIZE).build(), dir, clock);
+    }
+
+    /** As {@link #open(Path, Clock)}, with the roll cycle and the queue's clock given (tests). */
+    static AuditTrail open(Path dir, Clock clock, net.openhft.chronicle.queue.RollCycle rollCycle,
+                           net.openhft.chronicle.core.time.TimeProvider time) {
+        return new AuditTrail(SingleChronicleQueueBuilder.single(dir.toFile()).blockSize(BLOCK_SIZE).rollCycle(rollCycle)
+                .timeProvider(time).build(), dir, clock);
     }
 
     /**
@@ -75,6 +86,17 @@ public final class AuditTrail implements AutoCloseable {
             LOG.log(Level.SEVERE, "cannot write the audit record " + record, e);
             return -1;
         }
+    }
+
+    /**
+     * Deletes the roll files that hold only records before the file of {@code index}: once central
+     * has recorded them, its hash chain is their copy. Returns how many files went.
+     */
+    public synchronized int trimBefore(long index) {
+        if (closed || index < 0 || !(queue instanceof SingleChronicleQueue q)) {
+            return 0;
+        }
+        return RollFiles.deleteBefore(q, dir, index);
     }
 
     /** Index of the newest record, or -1 if there is none. */

@@ -66,6 +66,12 @@ public final class ShareAccess {
         return best;
     }
 
+    /** The rules as {@code SHARE:role|group:NAME=LEVEL}, in the order given. */
+    public List<String> specs() {
+        return rules.stream().map(r -> r.share() + ":" + (r.role() ? "role" : "group") + ":" + r.name() + "="
+                + r.level().name().toLowerCase(Locale.ROOT)).toList();
+    }
+
     /** The shares the rules name, '*' aside, so a rule for a share the gateway lacks can be caught at start. */
     public List<String> sharesNamed() {
         return rules.stream().map(Rule::share).filter(s -> !s.equals("*")).distinct().toList();

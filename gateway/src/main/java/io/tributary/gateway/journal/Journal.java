@@ -1,5 +1,6 @@
 package io.tributary.gateway.journal;
 
+import io.tributary.gateway.fs.RollFiles;
 import io.tributary.gateway.observe.GatewayMetrics;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -13,9 +14,6 @@ import net.openhft.chronicle.wire.DocumentContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The write-ahead journal of namespace changes, in a Chronicle Queue. A change is appended before
@@ -76,10 +74,7 @@ public final class Journal implements AutoCloseable {
         if (index < 0 || !(queue instanceof SingleChronicleQueue q)) {
             return 0;
         }
-        RollCycle cycles = q.rollCycle();
-        int keep = cycles.toCycle(index);
-        int first = q.firstCycle();
-        if (first >= keep) {
+        if (q.firstCycle() >= q.rollCycle().toCycle(index)) {
             return 0;
         }
         try {
@@ -88,22 +83,8 @@ public final class Journal implements AutoCloseable {
         } catch (IOException e) {
             return 0;
         }
-        DateTimeFormatter names = DateTimeFormatter.ofPattern(cycles.format()).withZone(ZoneOffset.UTC);
-        int deleted = 0;
-        for (long cycle : q.listCyclesBetween(first, keep - 1)) {
-            Path file = dir.resolve(names.format(Instant.ofEpochMilli(cycle * cycles.lengthInMillis() + cycles.defaultEpoch()))
-                    + SingleChronicleQueue.SUFFIX);
-            try {
-                if (Files.deleteIfExists(file)) {
-                    deleted++;
-                }
-            } catch (IOException e) {
-                // Left for the next trim; the journal only stays larger than it needs to be.
-                return deleted;
-            }
-        }
+        int deleted = RollFiles.deleteBefore(q, dir, index);
         if (deleted > 0) {
-            q.refreshDirectoryListing();
             metrics.journalFilesTrimmed.inc(deleted);
         }
         return deleted;

@@ -459,6 +459,8 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
             }
             signal.notifyAll();
         }
+        // Central's chain holds them now; the local copy of whole days before goes.
+        audit.trimBefore(index);
     }
 
     private void heartbeatIfDue() throws IOException, InterruptedException {

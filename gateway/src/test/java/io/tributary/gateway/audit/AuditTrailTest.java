@@ -93,6 +93,38 @@ class AuditTrailTest {
     }
 
     @Test
+    void daysCentralHasAreTrimmedAndTheTrailResumesAfterTheAcknowledgedIndex() throws Exception {
+        net.openhft.chronicle.core.time.SetTimeProvider time = new net.openhft.chronicle.core.time.SetTimeProvider(
+                java.util.concurrent.TimeUnit.DAYS.toNanos(20_000)).autoIncrement(0, java.util.concurrent.TimeUnit.SECONDS);
+        List<Long> indexes = new ArrayList<>();
+        try (AuditTrail trail = AuditTrail.open(dir, Clock.systemUTC(),
+                net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY, time)) {
+            for (int cycle = 0; cycle < 3; cycle++) {
+                for (int i = 0; i < 2; i++) {
+                    indexes.add(trail.append(new AuditRecord(0, "ann", "file.read", "/s/" + cycle + "-" + i, "", "")));
+                }
+                time.advanceMillis(1000);
+            }
+            assertEquals(3, rollFiles());
+            assertEquals(0, trail.trimBefore(indexes.get(1)), "nothing before the first file");
+            assertEquals(2, trail.trimBefore(indexes.get(4)), "the two days before the one holding the index go");
+            assertEquals(1, rollFiles());
+            try (AuditTrail.Tail tail = trail.tail(indexes.get(4))) {
+                assertEquals(List.of("/s/2-1"), drain(tail).stream().map(AuditEntry::getTarget).toList());
+            }
+            try (AuditTrail.Tail tail = trail.tail(indexes.get(0))) {
+                assertEquals(2, drain(tail).size(), "an index trimmed away: everything left is sent");
+            }
+        }
+    }
+
+    private long rollFiles() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".cq4")).count();
+        }
+    }
+
+    @Test
     void aClosedTrailRefusesQuietly() {
         AuditTrail trail = AuditTrail.open(dir);
         trail.close();
