@@ -30,7 +30,10 @@ public final class AccessRuleChanges {
         List<String> before = Files.exists(file)
                 ? Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList()
                 : List.of();
-        if (now.equals(before) && Files.exists(file)) {
+        if (now.equals(before)) {
+            if (!Files.exists(file)) {
+                PrivateFile.replace(file, "# The share access rules (--acl) this gateway last started with.\n");
+            }
             return false;
         }
         audit.record(actor, "acl.set", "gateway", "", "rules " + (now.isEmpty() ? "(none)" : String.join(", ", now))
