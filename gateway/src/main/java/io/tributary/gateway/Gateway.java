@@ -97,7 +97,12 @@ public final class Gateway implements AutoCloseable {
         NamespaceStore store = null;
         ErasureWatch erasure;
         try {
+            boolean minting = !provider.holds(DEFAULT_TENANT);
             TenantKeys keys = provider.keys(DEFAULT_TENANT);
+            if (minting) {
+                audit.record("gateway", "key.create", DEFAULT_TENANT, "", "minted the tenant's keys in "
+                        + (config.vault() != null ? "Vault " + config.vault().url() : config.keysDir().toString()));
+            }
             erasure = ErasureWatch.watching(config.keysDir(), DEFAULT_TENANT, ERASURE_CHECK);
             store = NamespaceStore.open(
                     new NamespaceStore.Paths(data.resolve("index"), config.ssdDir(), data.resolve("journal")),

@@ -12,6 +12,9 @@ public interface KeyProvider {
      */
     TenantKeys keys(String tenant);
 
+    /** Whether the tenant's keys exist here already, so that {@link #keys} would not mint them. */
+    boolean holds(String tenant);
+
     /**
      * Wraps the tenant's keys under a new key-encryption key. The keys themselves, and so every
      * chunk sealed under them, stay as they were: nothing is re-encrypted.

@@ -153,6 +153,16 @@ public final class LocalKeyStore implements KeyProvider {
         }
     }
 
+    @Override
+    public synchronized boolean holds(String tenant) {
+        check(tenant);
+        try {
+            return store.containsAlias(dataAlias(tenant));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("keystore " + file + " cannot be searched: " + describe(e), e);
+        }
+    }
+
     /**
      * Re-protects every entry under a new random password, the key-encryption key of a PKCS#12
      * keystore, and replaces the password file; the keys themselves do not change. Crash-safe:

@@ -116,6 +116,12 @@ public final class VaultTransitKeys implements KeyProvider {
         });
     }
 
+    @Override
+    public synchronized boolean holds(String tenant) {
+        checkTenant(tenant);
+        return wrapped.containsKey(tenant);
+    }
+
     /**
      * Makes a new version of the tenant's key-encryption key and re-wraps its data keys under it;
      * the data keys do not change, so nothing sealed before needs sealing again.

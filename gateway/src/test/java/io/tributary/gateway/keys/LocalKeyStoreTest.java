@@ -198,10 +198,13 @@ class LocalKeyStoreTest {
     @Test
     void destroyedKeysAreGoneAndNeverMintedAgain() throws Exception {
         LocalKeyStore store = LocalKeyStore.openOrCreate(tmp);
+        assertFalse(store.holds("acme"));
         store.keys("acme");
+        assertTrue(store.holds("acme"));
         TenantKeys beta = store.keys("beta");
         String said = store.destroy("acme");
         assertTrue(said.contains("destroyed the keys of tenant acme"), said);
+        assertFalse(store.holds("acme"));
         TenantErasedException erased = assertThrows(TenantErasedException.class, () -> store.keys("acme"));
         assertTrue(erased.getMessage().contains("cannot be read"), erased.getMessage());
         LocalKeyStore reopened = LocalKeyStore.openOrCreate(tmp);

@@ -86,7 +86,9 @@ class VaultTransitKeysTest {
     void destroyingDeletesTheTransitKeySoNoWrappedCopyCanBeUnwrappedAgain() throws Exception {
         Path other = Files.createDirectories(dir.resolve("another-gateway"));
         VaultTransitKeys keys = open(TOKEN);
+        assertFalse(keys.holds("acme"));
         keys.keys("acme");
+        assertTrue(keys.holds("acme"));
         // Another gateway of the tenant holds the same wrapped keys, as a backup would.
         Files.copy(dir.resolve(VaultTransitKeys.FILE), other.resolve(VaultTransitKeys.FILE));
 

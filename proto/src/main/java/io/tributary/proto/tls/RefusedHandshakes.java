@@ -133,8 +133,8 @@ public final class RefusedHandshakes extends Handler {
         synchronized (ADDRESSES) {
             from = ADDRESSES.get(label);
         }
-        LOG.warning("refused a TLS handshake" + (from == null ? "" : " from " + from) + ": " + reason(describe(record.getThrown())));
         listeners.forEach(Runnable::run);
+        LOG.warning("refused a TLS handshake" + (from == null ? "" : " from " + from) + ": " + reason(describe(record.getThrown())));
     }
 
     private static boolean handshakeFailure(Throwable thrown) {
@@ -150,8 +150,9 @@ public final class RefusedHandshakes extends Handler {
     private void say(Refusal refusal, String exception) {
         if (refusal.said.compareAndSet(false, true)) {
             String engine = refusal.engineReason == null ? "" : refusal.engineReason;
-            LOG.warning("refused a TLS handshake: " + reason((exception + " " + engine).strip()));
+            // Counted before it is said: whoever reads the line finds the count already moved.
             listeners.forEach(Runnable::run);
+            LOG.warning("refused a TLS handshake: " + reason((exception + " " + engine).strip()));
         }
     }
 
