@@ -61,9 +61,9 @@ public final class CentralCommand implements Callable<Integer> {
         CentralConfig config = config();
         Central central = Central.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(central::close, "central shutdown"));
+        System.out.println("tributary central ready grpc-port=" + central.grpcPort() + " http-port=" + central.httpPort());
         System.out.println("admin API, health and metrics: " + (config.httpTls() ? "https" : "http") + "://" + config.bindHost() + ":"
                 + central.httpPort() + "/" + (config.httpTls() ? " (certificate chained to " + config.data().resolve("ca/ca.crt") + ")" : ""));
-        System.out.println("tributary central ready grpc-port=" + central.grpcPort() + " http-port=" + central.httpPort());
         System.out.flush();
         central.awaitStopped();
         return 0;
