@@ -62,8 +62,9 @@ public final class CentralCommand implements Callable<Integer> {
         Central central = Central.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(central::close, "central shutdown"));
         System.out.println("tributary central ready grpc-port=" + central.grpcPort() + " http-port=" + central.httpPort());
-        System.out.println("admin API, health and metrics: " + (config.httpTls() ? "https" : "http") + "://" + config.bindHost() + ":"
-                + central.httpPort() + "/" + (config.httpTls() ? " (certificate chained to " + config.data().resolve("ca/ca.crt") + ")" : ""));
+        java.util.logging.Logger.getLogger(CentralCommand.class.getName()).info("admin API, health and metrics: "
+                + (config.httpTls() ? "https" : "http") + "://" + config.bindHost() + ":" + central.httpPort() + "/"
+                + (config.httpTls() ? " (certificate chained to " + config.data().resolve("ca/ca.crt") + ")" : ""));
         System.out.flush();
         central.awaitStopped();
         return 0;
