@@ -144,7 +144,9 @@ public final class Gateway implements AutoCloseable {
                     .build()
                     .start();
             NamespaceStore opened = store;
-            OperatorEndpoints operator = new OperatorEndpoints(metrics, () -> opened != null && opened.ready(), erasure);
+            Uplink link = uplink;
+            OperatorEndpoints operator = new OperatorEndpoints(metrics, () -> opened != null && opened.ready(), erasure,
+                    () -> link == null ? null : link.connected() ? "connected" : "disconnected");
             WebServerConfig.Builder operating = WebServer.builder()
                     .host(config.bindHost())
                     .port(config.httpPort());

@@ -88,6 +88,17 @@ public final class GatewayMetrics {
     /** Writes refused with 503 because the cache was full of data central does not have yet. */
     public final Counter cacheFullRefusals = registry.counter("tributary_cache_full_refusals");
 
+    /**
+     * Traffic usage efficiency: bytes sent upstream for each byte clients changed (WebDAV bodies and
+     * LAN writes, counting what dedupe kept off the LAN). Below 1 is dedupe, deltas and compression
+     * at work; 0 before any change.
+     */
+    public final com.codahale.metrics.Gauge<Double> upstreamEfficiency = registry.gauge("tributary_upstream_efficiency_ratio",
+            () -> () -> {
+                long changed = webdavBytesIn.getCount() + lanBytesIn.getCount() + lanBytesDeduplicated.getCount();
+                return changed == 0 ? 0.0 : (double) upstreamBytes.getCount() / changed;
+            });
+
     /** Registers a gauge read on each scrape. */
     public void gauge(String name, java.util.function.LongSupplier value) {
         registry.gauge(name, () -> value::getAsLong);

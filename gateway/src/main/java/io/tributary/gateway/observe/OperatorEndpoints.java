@@ -26,15 +26,20 @@ public final class OperatorEndpoints implements HttpService {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final BooleanSupplier ready;
     private final ErasureWatch erasure;
+    private final java.util.function.Supplier<String> central;
 
     /**
      * @param ready   true while storage is open and the journal takes writes
      * @param erasure an erased tenant makes the gateway not ready, and readiness says why
+     * @param central "connected" or "disconnected", or null for a gateway on its own: reported
+     *                beside readiness, not part of it, since the LAN is served either way
      */
-    public OperatorEndpoints(GatewayMetrics metrics, BooleanSupplier ready, ErasureWatch erasure) {
+    public OperatorEndpoints(GatewayMetrics metrics, BooleanSupplier ready, ErasureWatch erasure,
+                             java.util.function.Supplier<String> central) {
         DropwizardExports.builder().dropwizardRegistry(metrics.registry()).register(prometheus);
         this.ready = ready;
         this.erasure = erasure;
+        this.central = central;
     }
 
     @Override
@@ -53,7 +58,9 @@ public final class OperatorEndpoints implements HttpService {
             return;
         }
         boolean up = ready.getAsBoolean();
-        json(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+        String link = central.get();
+        json(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\""
+                + (link == null ? "" : ",\"central\":\"" + link + "\"") + "}");
     }
 
     private void metrics(ServerRequest req, ServerResponse res) throws IOException {

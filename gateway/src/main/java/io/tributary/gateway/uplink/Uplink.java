@@ -66,6 +66,9 @@ public final class Uplink implements AutoCloseable {
                                CentralCredentials credentials) {
         Uplink uplink = new Uplink(store, audit, metrics, settings, credentials);
         metrics.gauge("tributary_upstream_connected", () -> uplink.connected ? 1 : 0);
+        // Renewal keeps this above a third of the lifetime; an alert fires well before it reaches 0.
+        metrics.gauge("tributary_central_certificate_expiry_seconds", () -> Math.max(0,
+                (credentials.current().certificate().getNotAfter().getTime() - System.currentTimeMillis()) / 1000));
         metrics.gauge("tributary_journal_backlog_entries", () -> backlog(store.journal(), store));
         metrics.gauge("tributary_upstream_lag_millis", () -> {
             UplinkSession s = uplink.current;

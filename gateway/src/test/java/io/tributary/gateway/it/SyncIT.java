@@ -73,6 +73,28 @@ class SyncIT {
 
         Fleet.await(Duration.ofSeconds(30), "A's receipt for q3.bin", () -> Fleet.receipt(atA, "hello/reports/q3.bin").equals("true"));
         assertEquals("true", Fleet.receipt(atB, "hello/reports/q3.bin"), "what came from central is safe at central");
+
+        // The efficiency gauge is upstream bytes per byte clients changed, from the same scrape.
+        Metrics m = a.metrics();
+        double changed = m.value("tributary_client_webdav_received_bytes_total") + m.value("tributary_client_lan_received_bytes_total")
+                + m.value("tributary_client_lan_deduplicated_bytes_total");
+        double efficiency = m.value("tributary_upstream_efficiency_ratio");
+        assertTrue(changed >= 3 * MIB && efficiency > 0, "upstream bytes per byte changed: " + efficiency);
+        assertEquals(m.value("tributary_upstream_bytes_total") / changed, efficiency, efficiency * 0.01);
+        String ready = health(a);
+        assertTrue(ready.contains("\"status\":\"UP\"") && ready.contains("\"central\":\"connected\""), ready);
+    }
+
+    private static String health(GatewayProcess g) {
+        try {
+            return g.httpClient().send(java.net.http.HttpRequest.newBuilder(g.httpUri().resolve("/health/ready"))
+                    .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
