@@ -3,6 +3,7 @@ package io.tributary.central;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
+import io.tributary.proto.log.LogContext;
 import io.tributary.proto.tls.RefusedHandshakes;
 import io.tributary.proto.tls.TlsPolicy;
 import io.helidon.common.tls.Tls;
@@ -81,6 +82,7 @@ public final class Central implements AutoCloseable {
     public static Central start(CentralConfig config) throws IOException, SQLException {
         Files.createDirectories(config.data());
         String centralId = centralId(config.data());
+        LogContext.process("central_id", centralId);
         ChunkStore chunks = ChunkStore.open(config.data().resolve("chunks"));
         MetaStore meta = MetaStore.open(config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.clock());
         CentralMetrics metrics = new CentralMetrics();

@@ -32,6 +32,7 @@ import io.tributary.gateway.uplink.Uplink;
 import io.tributary.gateway.webdav.TransportErrors;
 import io.tributary.gateway.webdav.WebDavLimits;
 import io.tributary.gateway.webdav.WebDavService;
+import io.tributary.proto.log.LogContext;
 import io.tributary.proto.tls.RefusedHandshakes;
 
 import java.io.IOException;
@@ -83,6 +84,7 @@ public final class Gateway implements AutoCloseable {
 
         KeyProvider provider = config.vault() != null ? config.vault().open(config.keysDir()) : LocalKeyStore.openOrCreate(config.keysDir());
         String gatewayId = GatewayIdentity.loadOrCreate(data);
+        LogContext.process("gateway_id", gatewayId);
         LocalUserStore users = LocalUserStore.open(data.resolve("users"));
         for (Map.Entry<String, String> user : config.localUsers().entrySet()) {
             users.put(user.getKey(), user.getValue().toCharArray());

@@ -11,6 +11,7 @@ import io.tributary.gateway.auth.ShareAccess;
 import io.tributary.gateway.keys.TenantErasedException;
 import io.tributary.gateway.share.ShareException;
 import io.tributary.gateway.share.ShareNamespace;
+import io.tributary.proto.log.LogContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ final class DavEndpoint implements Handler {
     /** What the service root allows: it lists the shares and is otherwise read-only. */
     static final String SERVICE_ROOT_ALLOW = "OPTIONS, GET, HEAD, PROPFIND";
 
+    static final io.helidon.http.HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     private static final Status HEADERS_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
     private static final Logger LOG = Logger.getLogger(DavEndpoint.class.getName());
 
@@ -52,6 +54,15 @@ final class DavEndpoint implements Handler {
 
     @Override
     public void handle(ServerRequest http, ServerResponse res) throws Exception {
+        // Every log line written while this request is served carries its id; the client sees it too.
+        String requestId = LogContext.requestIdFrom(http.headers().first(REQUEST_ID).orElse(null));
+        res.header(REQUEST_ID, requestId);
+        try (LogContext.Scope scope = LogContext.request(requestId)) {
+            serve(http, res);
+        }
+    }
+
+    private void serve(ServerRequest http, ServerResponse res) throws Exception {
         context.metrics().webdavRequests.inc();
         String methodName = http.prologue().method().text();
         boolean head = methodName.equals("HEAD");
@@ -59,6 +70,7 @@ final class DavEndpoint implements Handler {
         Principal who = null;
         try {
             who = authenticate(http);
+            LogContext.put("user", who.name());
             request = resolve(http, who);
             method.handle(request, res);
         } catch (DavException e) {
@@ -136,6 +148,9 @@ final class DavEndpoint implements Handler {
         String raw = http.path().absolute().rawPath();
         // "OPTIONS *" asks about the server as a whole, which is what the service root describes.
         DavAddress target = DavAddress.parse(raw.equals("*") ? "/" : raw);
+        if (!target.isServiceRoot()) {
+            LogContext.put("share", target.share());
+        }
         ShareNamespace namespace = null;
         if (target.isServiceRoot()) {
             if (!servesServiceRoot) {

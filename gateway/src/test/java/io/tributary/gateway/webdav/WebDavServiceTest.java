@@ -90,6 +90,18 @@ class WebDavServiceTest {
     }
 
     @Test
+    void everyAnswerCarriesARequestIdTheClientsOwnIfItIsSafe() throws IOException {
+        assertEquals("branch-7:req.42", send("OPTIONS", "/", Map.of("X-Request-Id", "branch-7:req.42"), "").header("X-Request-Id"));
+        String fresh = send("OPTIONS", "/", Map.of(), "").header("X-Request-Id");
+        assertTrue(fresh.matches("[0-9a-f]{16}"), fresh);
+        String replaced = send("OPTIONS", "/", Map.of("X-Request-Id", "\"quoted\"<script>"), "").header("X-Request-Id");
+        assertTrue(replaced.matches("[0-9a-f]{16}"), "a hostile id is not echoed: " + replaced);
+        Answer refused = send("PROPFIND", "/", Map.of("Depth", "0", "X-Request-Id", "r-401"), "", false);
+        assertEquals(401, refused.status());
+        assertEquals("r-401", refused.header("X-Request-Id"), "refusals carry it too");
+    }
+
+    @Test
     void wrongCredentialsAnswer401() throws IOException {
         Answer a = send("GET", "/", Map.of("Authorization", "Basic " + Base64.getEncoder()
                 .encodeToString("ann:wrong".getBytes(StandardCharsets.UTF_8))), "", false);
