@@ -396,6 +396,7 @@ public final class ChunkStore implements AutoCloseable {
     private byte[] read(ChunkId id, int depth) throws IOException {
         byte[] sealed = readSealedIfStored(id);
         if (sealed != null) {
+            metrics.cacheHits.inc();
             return sealer.open(id, sealed);
         }
         RemoteChunks from = remote;

@@ -99,6 +99,19 @@ public final class GatewayMetrics {
                 return changed == 0 ? 0.0 : (double) upstreamBytes.getCount() / changed;
             });
 
+    /** Chunk reads served from the local store; {@link #cacheFills} counts those fetched from central. */
+    public final Counter cacheHits = registry.counter("tributary_cache_hits");
+    /** Share of chunk reads served locally: hits / (hits + fills); 1 before any read. */
+    public final com.codahale.metrics.Gauge<Double> cacheHitRatio = registry.gauge("tributary_cache_hit_ratio", () -> () -> {
+        long reads = cacheHits.getCount() + cacheFills.getCount();
+        return reads == 0 ? 1.0 : (double) cacheHits.getCount() / reads;
+    });
+    /** Deduplication: logical chunk bytes written per chunk byte stored; 1 before any write. */
+    public final com.codahale.metrics.Gauge<Double> dedupeRatio = registry.gauge("tributary_dedupe_ratio", () -> () -> {
+        long stored = chunkStoredBytes.getCount();
+        return stored == 0 ? 1.0 : (double) chunkLogicalBytes.getCount() / stored;
+    });
+
     /** Registers a gauge read on each scrape. */
     public void gauge(String name, java.util.function.LongSupplier value) {
         registry.gauge(name, () -> value::getAsLong);

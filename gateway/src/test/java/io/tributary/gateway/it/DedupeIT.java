@@ -72,6 +72,14 @@ class DedupeIT {
         Dav.Download back = dav.get("dedupe/same content, other name.bin");
         assertEquals(200, back.status(), back::toString);
         assertEquals(expected, back.sha256(), "the deduplicated copy reads back as the original");
+
+        // The gauges follow the counters: reading the copy back hit the local store only.
+        Metrics m = gateway.metrics();
+        assertEquals(m.value("tributary_chunk_logical_bytes_total") / m.value("tributary_chunk_stored_bytes_total"),
+                m.value("tributary_dedupe_ratio"), 0.01);
+        assertTrue(m.value("tributary_dedupe_ratio") > 1.5, "two copies of 100 MiB make a ratio near 2 or more");
+        assertTrue(m.value("tributary_cache_hits_total") * 64 * 1024 >= size / 4, "the read came from the local store");
+        assertEquals(1.0, m.value("tributary_cache_hit_ratio"), 1e-9, "a gateway on its own never fills from central");
     }
 
     @Test
