@@ -59,12 +59,12 @@ public final class LanApiServer implements AutoCloseable {
 
     private static LanApiServer serve(BindableService files, ParkedChunks parked, Authenticator authenticator, GatewayMetrics metrics,
                                       ErasureWatch erasure, GatewayCertificate certificate, String host, int port) throws IOException {
-        // The last interceptor runs first: credentials, then the erasure check.
+        // The last interceptor runs first: the request id, the credentials, then the erasure check.
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(certificate))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(30, TimeUnit.SECONDS)
                 .addService(ServerInterceptors.intercept(files, new ErasedTenantGuard(erasure),
-                        new CallerCredentials(authenticator, metrics)))
+                        new CallerCredentials(authenticator, metrics), new CallLogContext()))
                 .build()
                 .start();
         return new LanApiServer(server, parked);

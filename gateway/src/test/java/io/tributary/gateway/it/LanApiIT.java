@@ -164,6 +164,31 @@ class LanApiIT {
     }
 
     @Test
+    void everyCallSendsARequestIdBackTheClientsOwnWhenItIsSafe() {
+        Metadata.Key<String> key = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+        Metadata sent = new Metadata();
+        sent.put(key, "sync-run-7");
+        java.util.concurrent.atomic.AtomicReference<Metadata> headers = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Metadata> trailers = new java.util.concurrent.atomic.AtomicReference<>();
+        files.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(sent), MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
+                .info(InfoRequest.getDefaultInstance());
+        assertEquals("sync-run-7", headers.get().get(key));
+
+        Metadata hostile = new Metadata();
+        hostile.put(key, "no spaces allowed");
+        FileServiceGrpc.newBlockingStub(channel).withInterceptors(credentials(gateway.user(), gateway.password()),
+                MetadataUtils.newAttachHeadersInterceptor(hostile), MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
+                .withDeadlineAfter(30, TimeUnit.SECONDS).info(InfoRequest.getDefaultInstance());
+        assertTrue(headers.get().get(key).matches("[0-9a-f]{16}"), "a fresh id instead: " + headers.get().get(key));
+
+        trailers.set(null);
+        assertThrows(StatusRuntimeException.class, () -> FileServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(credentials(gateway.user(), "wrong"), MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
+                .withDeadlineAfter(30, TimeUnit.SECONDS).info(InfoRequest.getDefaultInstance()));
+        assertTrue(trailers.get() != null && trailers.get().get(key) != null, "a refused call carries its id in the trailers");
+    }
+
+    @Test
     void listingComesInPagesInNameOrder() {
         dav.mkdirs("many");
         for (int i = 0; i < 25; i++) {
