@@ -105,11 +105,12 @@ public final class Gateway implements AutoCloseable {
                 audit.record("gateway", "key.create", DEFAULT_TENANT, "", "minted the tenant's keys in "
                         + (config.vault() != null ? "Vault " + config.vault().url() : config.keysDir().toString()));
             }
-            erasure = ErasureWatch.watching(config.keysDir(), DEFAULT_TENANT, ERASURE_CHECK);
             store = NamespaceStore.open(
                     new NamespaceStore.Paths(data.resolve("index"), config.ssdDir(), data.resolve("journal")),
                     config.shares(), keys, config.chunkSizes(), config.zstdLevel(), config.durability(), metrics,
                     Clock.systemUTC(), new NamespaceStore.Options(gatewayId, config.uplink() != null, config.cacheCapBytes()));
+            // Once storage is open: a start that fails leaves no timer behind.
+            erasure = ErasureWatch.watching(config.keysDir(), DEFAULT_TENANT, ERASURE_CHECK);
         } catch (TenantErasedException e) {
             // Serve the refusal rather than fail to start: users and monitoring learn why, not just that.
             LOG.severe(e.getMessage() + "; serving every share as erased");

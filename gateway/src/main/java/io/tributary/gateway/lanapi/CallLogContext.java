@@ -46,38 +46,35 @@ final class CallLogContext implements ServerInterceptor {
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onMessage(Q message) {
-                try (LogContext.Scope scope = LogContext.request(id)) {
-                    super.onMessage(message);
-                }
+                inScope(id, () -> super.onMessage(message));
             }
 
             @Override
             public void onHalfClose() {
-                try (LogContext.Scope scope = LogContext.request(id)) {
-                    super.onHalfClose();
-                }
+                inScope(id, super::onHalfClose);
             }
 
             @Override
             public void onCancel() {
-                try (LogContext.Scope scope = LogContext.request(id)) {
-                    super.onCancel();
-                }
+                inScope(id, super::onCancel);
             }
 
             @Override
             public void onComplete() {
-                try (LogContext.Scope scope = LogContext.request(id)) {
-                    super.onComplete();
-                }
+                inScope(id, super::onComplete);
             }
 
             @Override
             public void onReady() {
-                try (LogContext.Scope scope = LogContext.request(id)) {
-                    super.onReady();
-                }
+                inScope(id, super::onReady);
             }
         };
+    }
+
+    /** Runs one of the call's callbacks with its request id on the log lines. */
+    private static void inScope(String id, Runnable callback) {
+        try (LogContext.Scope scope = LogContext.request(id)) {
+            callback.run();
+        }
     }
 }

@@ -1,11 +1,22 @@
 package io.tributary.proto.tls;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * One clear log line for every TLS handshake a gRPC port refuses: an old protocol version, no
@@ -27,7 +38,7 @@ public final class RefusedHandshakes extends Handler {
     static final String ENGINE_LOGGER = "io.grpc.netty.shaded.io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
     static final String EXCEPTION_LOGGER = "io.grpc.netty.shaded.io.grpc.netty.WriteBufferingAndExceptionHandler";
     static final String SOCKET_LOGGER = "io.helidon.webserver.ConnectionHandler";
-    static final java.time.Duration SETTLE = java.time.Duration.ofMillis(500);
+    static final Duration SETTLE = Duration.ofMillis(500);
     private static final String NEGOTIATION_FAILED = "TLS negotiation failed";
     private static final String ENGINE_FAILED = "SSL_do_handshake failed";
     private static final Logger LOG = Logger.getLogger(RefusedHandshakes.class.getName());
@@ -36,11 +47,11 @@ public final class RefusedHandshakes extends Handler {
     private static final Logger ENGINE = Logger.getLogger(ENGINE_LOGGER);
     private static final Logger EXCEPTIONS = Logger.getLogger(EXCEPTION_LOGGER);
     private static final Logger SOCKETS = Logger.getLogger(SOCKET_LOGGER);
-    private static final java.util.regex.Pattern ACCEPTED = java.util.regex.Pattern.compile("(\\[[^]]*]) accepted socket from (.*)");
+    private static final Pattern ACCEPTED = Pattern.compile("(\\[[^]]*]) accepted socket from (.*)");
     /** Connection label to client address, for Helidon's connections; guarded by itself. */
-    private static final java.util.Map<String, String> ADDRESSES = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+    private static final Map<String, String> ADDRESSES = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
             return size() > 1024;
         }
     };
@@ -48,8 +59,8 @@ public final class RefusedHandshakes extends Handler {
     private static final ThreadLocal<String> ENGINE_REASON = new ThreadLocal<>();
     /** A failure gRPC reported on this thread whose exception has not come yet. */
     private static final ThreadLocal<Refusal> PENDING = new ThreadLocal<>();
-    private static final java.util.concurrent.ScheduledExecutorService TIMER =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private static final ScheduledExecutorService TIMER =
+            Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "refused-handshakes");
                 t.setDaemon(true);
                 return t;
@@ -58,7 +69,7 @@ public final class RefusedHandshakes extends Handler {
     /** One refused handshake, said once: when its exception comes, or when it settles without one. */
     private static final class Refusal {
         final String engineReason;
-        final java.util.concurrent.atomic.AtomicBoolean said = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicBoolean said = new AtomicBoolean();
 
         Refusal(String engineReason) {
             this.engineReason = engineReason;
@@ -101,7 +112,7 @@ public final class RefusedHandshakes extends Handler {
             Refusal refusal = new Refusal(ENGINE_REASON.get());
             ENGINE_REASON.remove();
             PENDING.set(refusal);
-            TIMER.schedule(() -> say(refusal, ""), SETTLE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            TIMER.schedule(() -> say(refusal, ""), SETTLE.toMillis(), TimeUnit.MILLISECONDS);
         } else if (record.getThrown() != null && EXCEPTION_LOGGER.equals(record.getLoggerName())) {
             Refusal refusal = PENDING.get();
             if (refusal != null) {
@@ -112,7 +123,7 @@ public final class RefusedHandshakes extends Handler {
     }
 
     private void socket(LogRecord record, String message) {
-        java.util.regex.Matcher accepted = ACCEPTED.matcher(message);
+        Matcher accepted = ACCEPTED.matcher(message);
         if (accepted.matches()) {
             synchronized (ADDRESSES) {
                 ADDRESSES.put(accepted.group(1), accepted.group(2));
@@ -139,8 +150,8 @@ public final class RefusedHandshakes extends Handler {
 
     private static boolean handshakeFailure(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLHandshakeException
-                    || t instanceof javax.net.ssl.SSLException && String.valueOf(t.getMessage()).contains("Unrecognized SSL message")) {
+            if (t instanceof SSLHandshakeException
+                    || t instanceof SSLException && String.valueOf(t.getMessage()).contains("Unrecognized SSL message")) {
                 return true;
             }
         }
