@@ -1,5 +1,7 @@
 package io.tributary.gateway;
 
+import io.tributary.proto.auth.SignInThrottle;
+import io.tributary.proto.auth.LocalUserStore;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;

@@ -1,6 +1,7 @@
 package io.tributary.gateway.auth;
 
-import io.tributary.gateway.fs.PrivateFile;
+import io.tributary.proto.auth.PasswordHash;
+import io.tributary.proto.fs.PrivateFile;
 
 import java.io.IOException;
 import java.net.URLDecoder;

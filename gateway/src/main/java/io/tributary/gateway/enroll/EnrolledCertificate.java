@@ -1,6 +1,6 @@
 package io.tributary.gateway.enroll;
 
-import io.tributary.gateway.fs.PrivateFile;
+import io.tributary.proto.fs.PrivateFile;
 
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;

@@ -1,6 +1,6 @@
 package io.tributary.gateway.keys;
 
-import io.tributary.gateway.fs.PrivateFile;
+import io.tributary.proto.fs.PrivateFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.tributary.gateway.keys;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.tributary.gateway.fs.PrivateFile;
+import io.tributary.proto.fs.PrivateFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

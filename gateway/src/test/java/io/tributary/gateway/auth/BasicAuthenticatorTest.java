@@ -1,5 +1,6 @@
 package io.tributary.gateway.auth;
 
+import io.tributary.proto.auth.LocalUserStore;
 import io.tributary.gateway.observe.GatewayMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

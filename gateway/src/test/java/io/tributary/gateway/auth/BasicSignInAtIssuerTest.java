@@ -1,5 +1,7 @@
 package io.tributary.gateway.auth;
 
+import io.tributary.proto.auth.SignInThrottle;
+import io.tributary.proto.auth.LocalUserStore;
 import io.tributary.gateway.observe.GatewayMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

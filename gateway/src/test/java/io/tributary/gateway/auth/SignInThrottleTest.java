@@ -1,5 +1,7 @@
 package io.tributary.gateway.auth;
 
+import io.tributary.proto.auth.SignInThrottle;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.tributary.gateway.fs;
+package io.tributary.proto.fs;
 
 import java.io.IOException;
 import java.io.OutputStream;

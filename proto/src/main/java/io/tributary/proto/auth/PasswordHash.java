@@ -1,4 +1,4 @@
-package io.tributary.gateway.auth;
+package io.tributary.proto.auth;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -8,8 +8,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** Salted PBKDF2-SHA-256 password hashes, written {@code pbkdf2-sha256$ITERATIONS$SALT$HASH}. Deliberately slow. */
-final class PasswordHash {
-    static final int ITERATIONS = 210_000;
+public final class PasswordHash {
+    public static final int ITERATIONS = 210_000;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -17,14 +17,14 @@ final class PasswordHash {
     private PasswordHash() {
     }
 
-    static String of(char[] password) {
+    public static String of(char[] password) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         return "pbkdf2-sha256$" + ITERATIONS + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(derive(password, salt, ITERATIONS));
     }
 
     /** True if {@code password} is the one {@code stored} was made from; false for a malformed hash. */
-    static boolean matches(String stored, char[] password) {
+    public static boolean matches(String stored, char[] password) {
         String[] parts = stored.split("\\$");
         if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) {
             return false;
@@ -42,7 +42,7 @@ final class PasswordHash {
     }
 
     /** Spends the time of one check, so timing does not tell a known user from an unknown one. */
-    static void spendTime(char[] password) {
+    public static void spendTime(char[] password) {
         derive(password, new byte[16], ITERATIONS);
     }
 

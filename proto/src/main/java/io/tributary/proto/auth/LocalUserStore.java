@@ -1,6 +1,6 @@
-package io.tributary.gateway.auth;
+package io.tributary.proto.auth;
 
-import io.tributary.gateway.fs.PrivateFile;
+import io.tributary.proto.fs.PrivateFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +67,7 @@ public final class LocalUserStore {
         return hashes.containsKey(name);
     }
 
-    static void checkName(String name) {
+    public static void checkName(String name) {
         if (name.isEmpty() || name.length() > 64 || !name.matches("[A-Za-z0-9._@-]+")) {
             throw new IllegalArgumentException("user name '" + name + "' must be 1-64 of A-Z a-z 0-9 . _ @ -");
         }

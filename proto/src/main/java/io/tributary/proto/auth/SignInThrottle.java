@@ -1,4 +1,4 @@
-package io.tributary.gateway.auth;
+package io.tributary.proto.auth;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -14,9 +14,9 @@ import java.util.Map;
  * an attacker cannot use the gateway to hammer the identity provider.
  */
 public final class SignInThrottle {
-    static final int USER_FAILURES = 5;
-    static final int ADDRESS_FAILURES = 20;
-    static final Duration WINDOW = Duration.ofMinutes(15);
+    public static final int USER_FAILURES = 5;
+    public static final int ADDRESS_FAILURES = 20;
+    public static final Duration WINDOW = Duration.ofMinutes(15);
     /** Names and addresses tracked at most; the least recently failed are forgotten first. */
     private static final int TRACKED = 10_000;
 
@@ -27,7 +27,7 @@ public final class SignInThrottle {
         this(Clock.systemUTC());
     }
 
-    SignInThrottle(Clock clock) {
+    public SignInThrottle(Clock clock) {
         this.clock = clock;
     }
 

@@ -1,0 +1,2 @@
+/** Files only the service user may read, replaced atomically. */
+package io.tributary.proto.fs;
