@@ -14,9 +14,7 @@ import io.tributary.gateway.auth.BearerAuthenticator;
 import io.tributary.gateway.auth.OidcSettings;
 import io.tributary.gateway.auth.PasswordGrant;
 import io.tributary.gateway.auth.RememberedSignIns;
-import io.tributary.gateway.auth.SignInThrottle;
 import io.tributary.gateway.auth.TokenVerifier;
-import io.tributary.gateway.auth.LocalUserStore;
 import io.tributary.gateway.keys.ErasureWatch;
 import io.tributary.gateway.keys.KeyProvider;
 import io.tributary.gateway.keys.TenantErasedException;
@@ -128,7 +126,7 @@ public final class Gateway implements AutoCloseable {
             if (config.uplink() != null && store != null) {
                 EnrolledCertificate enrolled = EnrolledCertificate.load(data).orElseThrow(() -> new IOException(
                         "this gateway is not enrolled with central: run 'tributary gateway enroll' first"));
-                uplink = Uplink.start(store, audit, metrics, config.uplink(), new CentralCredentials(data, enrolled));
+                uplink = Uplink.start(store, audit, metrics, config.uplink().withAccessRules(config.access().specs()), new CentralCredentials(data, enrolled));
             }
             Authenticator authenticator = authenticator(config, users, metrics, audit);
             WebDavService webdav = new WebDavService(new Shares(store != null ? store.shares() : List.of()), authenticator,

@@ -172,6 +172,34 @@ public final class Journal implements AutoCloseable {
         return count;
     }
 
+    /**
+     * Bytes of the {@code entries} entries after {@code afterIndex}: counted one by one for the
+     * first {@code counted}, estimated from their average beyond, so a long backlog costs a
+     * bounded read.
+     */
+    public long bytesAfter(long afterIndex, long entries, int counted) {
+        if (entries <= 0) {
+            return 0;
+        }
+        long bytes = 0;
+        long seen = 0;
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            positionAfter(tailer, afterIndex);
+            while (seen < counted) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    bytes += dc.wire().bytes().readRemaining();
+                    seen++;
+                }
+            }
+        } catch (IllegalStateException e) {
+            return 0;
+        }
+        return seen == 0 || seen >= entries ? bytes : bytes + (entries - seen) * bytes / seen;
+    }
+
     /** One journal entry as a reader sees it. */
     public record Entry(long index, Change change, int bytes) {
     }

@@ -117,6 +117,11 @@ public final class GatewayMetrics {
         registry.gauge(name, () -> value::getAsLong);
     }
 
+    /** Registers a gauge with a fractional value, read on each scrape. */
+    public void decimalGauge(String name, java.util.function.DoubleSupplier value) {
+        registry.gauge(name, () -> value::getAsDouble);
+    }
+
     public MetricRegistry registry() {
         return registry;
     }

@@ -21,6 +21,7 @@ public final class Uplink implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Uplink.class.getName());
     /** Largest gRPC message either side accepts (docs/protocol.md). */
     public static final int MAX_MESSAGE_BYTES = 16 << 20;
+    private static final int BACKLOG_BYTES_COUNTED = 100_000;
     private static final Duration FIRST_RETRY = Duration.ofMillis(250);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(10);
 
@@ -70,9 +71,10 @@ public final class Uplink implements AutoCloseable {
         metrics.gauge("tributary_central_certificate_expiry_seconds", () -> Math.max(0,
                 (credentials.current().certificate().getNotAfter().getTime() - System.currentTimeMillis()) / 1000));
         metrics.gauge("tributary_journal_backlog_entries", () -> backlog(store.journal(), store));
-        metrics.gauge("tributary_upstream_lag_millis", () -> {
+        metrics.gauge("tributary_journal_backlog_bytes", () -> backlogBytes(store.journal(), store));
+        metrics.decimalGauge("tributary_upstream_lag_seconds", () -> {
             UplinkSession s = uplink.current;
-            return s == null ? 0 : (long) (s.lagSeconds() * 1000);
+            return s == null ? 0 : s.lagSeconds();
         });
         store.chunks().fetchMissingFrom(new CentralChunks(uplink.channel));
         store.pinFolders(settings.pinned());
@@ -101,6 +103,11 @@ public final class Uplink implements AutoCloseable {
             return 0;
         }
         return acked < 0 ? (last & 0xffffffffL) + 1 : last - acked;
+    }
+
+    /** Bytes of the journal entries central has not acknowledged; see {@link io.tributary.gateway.journal.Journal#bytesAfter}. */
+    static long backlogBytes(io.tributary.gateway.journal.Journal journal, NamespaceStore store) {
+        return journal.bytesAfter(store.acknowledgedIndex(), backlog(journal, store), BACKLOG_BYTES_COUNTED);
     }
 
     /** A session with central is open. */

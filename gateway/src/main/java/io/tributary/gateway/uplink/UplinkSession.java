@@ -180,7 +180,7 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
     /** Runs the session until it fails or is stopped; always throws or returns on stop. */
     void run() throws IOException, InterruptedException {
         Hello.Builder hello = Hello.newBuilder().setGatewayId(store.gatewayId()).setBranch(settings.branch())
-                .setSoftwareVersion(softwareVersion);
+                .setSoftwareVersion(softwareVersion).addAllAccessRules(settings.accessRules());
         for (ShareNamespace share : store.shares()) {
             hello.addShares(ShareCursor.newBuilder().setShare(share.name()).setRevision(store.revision(share.name())));
         }
@@ -472,6 +472,11 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
         send(GatewayMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
                 .setSentMillis(System.currentTimeMillis())
                 .setJournalBacklogEntries(Uplink.backlog(journal, store))
+                .setJournalBacklogBytes(Uplink.backlogBytes(journal, store))
+                .setCacheHitRatio(metrics.cacheHitRatio.getValue())
+                .setClientBytesIn(metrics.webdavBytesIn.getCount() + metrics.lanBytesIn.getCount())
+                .setClientBytesOut(metrics.webdavBytesOut.getCount() + metrics.lanBytesOut.getCount())
+                .setUpstreamBytes(metrics.upstreamBytes.getCount())
                 .setCacheBytes(store.chunks().cacheBytes())
                 .setCacheCapBytes(store.chunks().capBytes())
                 .setUpstreamLagSeconds(lagSeconds())

@@ -14,13 +14,24 @@ import java.util.Map;
  * @param uploadBytesPerSecond cap on chunk bytes sent upstream; 0 for none
  * @param window               how long the uplink gathers journal entries before coalescing them
  * @param pinned               folders (share to paths) whose content is prefetched and never evicted
+ * @param accessRules          the share access rules in force, told to central for its console
  */
 public record UplinkSettings(String target, String branch, long uploadBytesPerSecond, Duration window,
-                             Map<String, List<SharePath>> pinned) {
+                             Map<String, List<SharePath>> pinned, List<String> accessRules) {
     public static final Duration DEFAULT_WINDOW = Duration.ofMillis(50);
 
     public UplinkSettings(String target, String branch, long uploadBytesPerSecond, Duration window) {
-        this(target, branch, uploadBytesPerSecond, window, Map.of());
+        this(target, branch, uploadBytesPerSecond, window, Map.of(), List.of());
+    }
+
+    public UplinkSettings(String target, String branch, long uploadBytesPerSecond, Duration window,
+                          Map<String, List<SharePath>> pinned) {
+        this(target, branch, uploadBytesPerSecond, window, pinned, List.of());
+    }
+
+    /** The same settings, telling central these access rules. */
+    public UplinkSettings withAccessRules(List<String> rules) {
+        return new UplinkSettings(target, branch, uploadBytesPerSecond, window, pinned, rules);
     }
 
     /** Parses {@code --pin SHARE/PATH} values. */
@@ -40,6 +51,7 @@ public record UplinkSettings(String target, String branch, long uploadBytesPerSe
 
     public UplinkSettings {
         pinned = Map.copyOf(pinned);
+        accessRules = List.copyOf(accessRules);
         checkTarget(target);
         if (branch == null || branch.isBlank() || branch.length() > 64 || !branch.matches("[\\p{L}\\p{N} ._-]+")) {
             throw new IllegalArgumentException("--branch must be 1-64 letters, digits, spaces, '.', '_' or '-'");
