@@ -9,7 +9,22 @@ import io.tributary.proto.tls.TlsPolicy;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.tributary.central.api.AdminApi;
+import io.tributary.central.api.AuditApi;
+import io.tributary.central.api.FleetApi;
+import io.tributary.central.api.SessionApi;
+import io.tributary.central.api.TokensApi;
+import io.tributary.central.console.AdminSignIn;
+import io.tributary.central.console.ConsoleFiles;
+import io.tributary.central.console.ConsoleGuard;
+import io.tributary.central.console.ConsoleSessions;
+import io.tributary.central.console.ConsoleSettings;
+import io.tributary.central.console.OidcSignIn;
+import io.tributary.central.fleet.Throughput;
+import io.tributary.proto.auth.LocalUserStore;
+import io.tributary.proto.auth.SignInThrottle;
 import io.tributary.central.audit.AuditLog;
 import io.tributary.central.chunks.ChunkStore;
 import io.tributary.central.enroll.CertificateAuthority;
@@ -47,7 +62,7 @@ import java.util.logging.Logger;
 
 /**
  * A running central node: stores, the certificate authority, gRPC ingest and enrollment over
- * mutual TLS, operator and admin HTTP, version retention.
+ * mutual TLS, operator HTTP, the admin console and its API, version retention.
  */
 public final class Central implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Central.class.getName());
@@ -96,11 +111,12 @@ public final class Central implements AutoCloseable {
             EnrollmentTokens tokens = new EnrollmentTokens(meta.database(), ca.fingerprint(), config.clock());
             GatewayTrust trust = new GatewayTrust(ca.certificate(), certificates, metrics.tlsRefused::inc);
             AuditLog audit = new AuditLog(meta.database());
+            Throughput throughput = new Throughput();
             trust.refresh();
             // A new key each start, kept in memory only: nothing to steal from central's disk.
             CertificateAuthority.Identity identity = ca.serverIdentity(config.certificateNames());
             grpc = IngestServer.start(config.bindHost(), config.grpcPort(), tls(ca, identity, trust),
-                    ServerInterceptors.intercept(new IngestService(chunks, meta, metrics, sessions, centralId, audit),
+                    ServerInterceptors.intercept(new IngestService(chunks, meta, metrics, sessions, centralId, audit, throughput),
                             new PeerCertificates(trust, true)),
                     ServerInterceptors.intercept(new EnrollmentService(ca, tokens, certificates, config.gatewayCertificateLifetime(),
                             () -> Instant.ofEpochMilli(config.clock().getAsLong()), audit), new PeerCertificates(trust, false)));
@@ -111,9 +127,23 @@ public final class Central implements AutoCloseable {
                 web.tls(Tls.builder().privateKey(identity.key()).privateKeyCertChain(List.of(identity.certificate(), ca.certificate()))
                         .enabledProtocols(TlsPolicy.PROTOCOLS).enabledCipherSuites(TlsPolicy.SUITES).build());
             }
+            ConsoleSettings console = config.console();
+            ConsoleSessions consoleSessions = new ConsoleSessions(meta.database(), config.clock(), console.sessionLifetime());
+            AdminSignIn admins = new AdminSignIn(LocalUserStore.open(config.data().resolve("admins")), new SignInThrottle());
+            OidcSignIn oidc = console.oidc() ? new OidcSignIn(console, config.clock()) : null;
+            String consoleOrigin = console.consoleUrl() == null ? null
+                    : console.consoleUrl().getScheme() + "://" + console.consoleUrl().getRawAuthority();
             WebServer http = web
-                    .routing(r -> r.register("/", new OperatorEndpoints(metrics, meta::healthy))
-                            .register("/api/v1", new AdminApi(meta, sessions::changed, audit)))
+                    .routing(r -> r.addFilter(new ConsoleGuard(consoleSessions, config.httpTls(), consoleOrigin))
+                            .register("/", new OperatorEndpoints(metrics, meta::healthy))
+                            .get("/", (req, res) -> res.status(Status.FOUND_302).header(HeaderNames.LOCATION, "/console/").send())
+                            .register("/console", new ConsoleFiles())
+                            .register("/api/v1", new SessionApi(consoleSessions, admins, oidc, audit, config.clock(), config.httpTls(),
+                                            console.sessionLifetime()),
+                                    new FleetApi(meta, certificates, throughput, audit),
+                                    new TokensApi(tokens, audit, config.clock()),
+                                    new AuditApi(audit),
+                                    new AdminApi(meta, sessions::changed, audit)))
                     .build()
                     .start();
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(

@@ -1,5 +1,7 @@
 package io.tributary.central;
 
+import io.tributary.central.console.ConsoleSettings;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,11 +13,12 @@ import java.util.function.LongSupplier;
  * addresses gateways reach central by, put in its TLS certificate beside loopback and the bind
  * address; {@code gatewayCertificateLifetime} is how long a gateway certificate is valid;
  * {@code httpTls} serves the HTTP port (health, metrics, admin API) over HTTPS with the same
- * certificate.
+ * certificate; {@code console} says how admins sign in to the console.
  */
 public record CentralConfig(Path data, String bindHost, int grpcPort, int httpPort, String databaseUrl,
                             String databaseUser, String databasePassword, Duration keepVersions, LongSupplier clock,
-                            List<String> serverNames, Duration gatewayCertificateLifetime, boolean httpTls) {
+                            List<String> serverNames, Duration gatewayCertificateLifetime, boolean httpTls,
+                            ConsoleSettings console) {
     public static final Duration DEFAULT_CERTIFICATE_LIFETIME = Duration.ofDays(30);
 
     public CentralConfig {
@@ -25,7 +28,7 @@ public record CentralConfig(Path data, String bindHost, int grpcPort, int httpPo
     /** Embedded defaults on any free ports of 127.0.0.1: what tests and the quick start use. */
     public static CentralConfig embedded(Path data) {
         return new CentralConfig(data, "127.0.0.1", 0, 0, null, null, null, Duration.ofDays(30), System::currentTimeMillis,
-                List.of(), DEFAULT_CERTIFICATE_LIFETIME, false);
+                List.of(), DEFAULT_CERTIFICATE_LIFETIME, false, ConsoleSettings.LOCAL);
     }
 
     /** Every name central's TLS certificate carries. */

@@ -1,13 +1,11 @@
 package io.tributary.central.api;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import io.tributary.central.audit.AuditEvent;
 import io.tributary.central.audit.AuditLog;
+import io.tributary.central.console.ConsoleGuard;
 import io.tributary.central.meta.CommitResult;
 import io.tributary.central.meta.ConflictRecord;
 import io.tributary.central.meta.Entry;
@@ -20,36 +18,24 @@ import io.tributary.central.versions.Restore;
 import io.tributary.proto.v1.OperationResult;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonException;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+
+import static io.tributary.central.api.JsonRoutes.answer;
+import static io.tributary.central.api.JsonRoutes.body;
+import static io.tributary.central.api.JsonRoutes.number;
+import static io.tributary.central.api.JsonRoutes.string;
 
 /** {@code /api/v1}: see docs/central.md for each route. */
 public final class AdminApi implements HttpService {
-    private static final int MAX_BODY = 64 * 1024;
-    private static final Logger LOG = Logger.getLogger(AdminApi.class.getName());
-
-    /** A route body that may fail in the ways the API maps to statuses. */
-    @FunctionalInterface
-    private interface Route {
-        JsonValue handle(ServerRequest req) throws SQLException, NotFoundException, IOException;
-    }
 
     private final MetaStore meta;
     private final FileHistory history;
@@ -141,9 +127,8 @@ public final class AdminApi implements HttpService {
         return result;
     }
 
-    // The admin API has no sign-in of its own yet (it listens on loopback by default): the actor is the API.
     private void record(ServerRequest req, String action, String target, String detail) throws SQLException {
-        audit.record(AuditEvent.atCentral(meta.now(), "admin-api", action, target, req.remotePeer().address().toString(), detail));
+        audit.record(AuditEvent.atCentral(meta.now(), ConsoleGuard.user(req), action, target, ConsoleGuard.address(req), detail));
     }
 
     private JsonValue conflicts(ServerRequest req) throws SQLException, NotFoundException {
@@ -188,65 +173,7 @@ public final class AdminApi implements HttpService {
         return share;
     }
 
-    private static JsonObject body(ServerRequest req) throws IOException {
-        byte[] bytes;
-        try (InputStream in = req.content().inputStream()) {
-            bytes = in.readNBytes(MAX_BODY + 1);
-        }
-        if (bytes.length > MAX_BODY) {
-            throw new IllegalArgumentException("the request body is larger than " + MAX_BODY + " bytes");
-        }
-        try (JsonReader reader = Json.createReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
-            return reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            throw new IllegalArgumentException("the request body is not a JSON object");
-        }
-    }
-
-    private static String string(JsonObject body, String name) {
-        if (!(body.get(name) instanceof JsonString s)) {
-            throw new IllegalArgumentException("'" + name + "' must be a string");
-        }
-        return s.getString();
-    }
-
-    private static long number(JsonObject body, String name) {
-        if (!(body.get(name) instanceof JsonNumber n) || !n.isIntegral()) {
-            throw new IllegalArgumentException("'" + name + "' must be an integer");
-        }
-        try {
-            return n.longValueExact();
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("'" + name + "' is out of range");
-        }
-    }
-
     private static JsonObject version(String gateway, long position) {
         return Json.createObjectBuilder().add("gateway", gateway == null ? "" : gateway).add("position", position).build();
-    }
-
-    private static void answer(ServerRequest req, ServerResponse res, Route route) {
-        Status status = Status.OK_200;
-        JsonValue body;
-        try {
-            body = route.handle(req);
-        } catch (NotFoundException e) {
-            status = Status.NOT_FOUND_404;
-            body = error(e.getMessage());
-        } catch (IllegalArgumentException e) {
-            status = Status.BAD_REQUEST_400;
-            body = error(e.getMessage());
-        } catch (SQLException | IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "admin API " + req.prologue().method() + " " + req.path().path() + " failed", e);
-            status = Status.INTERNAL_SERVER_ERROR_500;
-            body = error("central failed: " + e.getMessage());
-        }
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static JsonObject error(String message) {
-        return Json.createObjectBuilder().add("error", message == null ? "" : message).build();
     }
 }

@@ -169,6 +169,44 @@ public final class AuditLog {
         return out;
     }
 
+    /**
+     * Up to {@code limit} records before {@code beforeSeq} (all when null), newest first, whose
+     * actor, action, target, gateway, address or detail contains {@code text} (any when blank),
+     * ignoring case.
+     */
+    public List<AuditRecord> search(String text, Long beforeSeq, int limit) throws SQLException {
+        String like = text == null || text.isBlank() ? null
+                : "%" + text.strip().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return db.transaction(c -> {
+            StringBuilder sql = new StringBuilder(SELECT).append(" WHERE seq < ?");
+            if (like != null) {
+                sql.append(" AND (");
+                String[] columns = {"actor", "action", "target", "gateway", "address", "detail"};
+                for (int i = 0; i < columns.length; i++) {
+                    sql.append(i == 0 ? "" : " OR ").append("LOWER(").append(columns[i]).append(") LIKE ? ESCAPE '\\'");
+                }
+                sql.append(")");
+            }
+            sql.append(" ORDER BY seq DESC");
+            List<AuditRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setLong(1, beforeSeq == null ? Long.MAX_VALUE : beforeSeq);
+                if (like != null) {
+                    for (int i = 2; i <= 7; i++) {
+                        ps.setString(i, like);
+                    }
+                }
+                ps.setMaxRows(limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (out.size() < limit && rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     private static final String SELECT = "SELECT seq, at_millis, actor, action, target, gateway, address, detail, origin_index,"
             + " previous_hash, hash, origin_gateway FROM audit_log";
 

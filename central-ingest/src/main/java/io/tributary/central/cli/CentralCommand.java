@@ -2,7 +2,9 @@ package io.tributary.central.cli;
 
 import io.tributary.central.Central;
 import io.tributary.central.CentralConfig;
+import io.tributary.central.console.ConsoleSettings;
 import io.tributary.central.meta.Dialect;
+import io.tributary.proto.auth.LocalUserStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,8 +17,8 @@ import java.util.concurrent.Callable;
 
 /** {@code central}: runs a central node until SIGTERM or SIGINT. */
 @Command(name = "central", mixinStandardHelpOptions = true,
-        description = "Run a central ingest node: gRPC ingest and enrollment (mutual TLS) on --grpc-port, health, metrics and"
-                + " the admin API on --http-port.",
+        description = "Run a central ingest node: gRPC ingest and enrollment (mutual TLS) on --grpc-port; health, metrics,"
+                + " the admin console (/console/) and its API (/api/v1) on --http-port.",
         subcommands = {TokenCommand.class, RevokeCommand.class, AuditCommand.class})
 public final class CentralCommand implements Callable<Integer> {
     static final String PASSWORD_ENV = "TRIBUTARY_DB_PASSWORD";
@@ -52,6 +54,29 @@ public final class CentralCommand implements Callable<Integer> {
             + " AEAD suites, with central's certificate, which chains to DATA/ca/ca.crt.")
     boolean httpTls;
 
+    @Option(names = "--admin-user", paramLabel = "NAME:PASSWORD",
+            description = "Adds or replaces a console admin in central's own user store (DATA/admins). Repeatable.")
+    java.util.List<String> adminUsers = new java.util.ArrayList<>();
+
+    @Option(names = "--oidc-issuer", paramLabel = "URL",
+            description = "OIDC issuer (e.g. a Keycloak realm) for console single sign-on, with --oidc-client.")
+    String oidcIssuer;
+
+    @Option(names = "--oidc-client", paramLabel = "ID", description = "The console's public client id at the OIDC issuer (PKCE, no secret).")
+    String oidcClient;
+
+    @Option(names = "--oidc-admin-role", defaultValue = ConsoleSettings.DEFAULT_ADMIN_ROLE, paramLabel = "ROLE",
+            description = "Realm role an OIDC user needs to use the console. Default: ${DEFAULT-VALUE}.")
+    String oidcAdminRole;
+
+    @Option(names = "--console-url", paramLabel = "URL",
+            description = "The console's external address (https://host:port), for the OIDC redirect URI; default: the address central listens on.")
+    String consoleUrl;
+
+    @Option(names = "--console-session", defaultValue = "8h", paramLabel = "DURATION",
+            description = "How long a console session lasts: 5m to 7d. Default: ${DEFAULT-VALUE}.")
+    String consoleSession;
+
     @Option(names = "--keep-versions-days", defaultValue = "30", paramLabel = "N",
             description = "Keep previous file versions this many days. Default: ${DEFAULT-VALUE}.")
     int keepVersionsDays;
@@ -59,6 +84,7 @@ public final class CentralCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CentralConfig config = config();
+        seedAdmins(config.data());
         Central central = Central.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(central::close, "central shutdown"));
         System.out.println("tributary central ready grpc-port=" + central.grpcPort() + " http-port=" + central.httpPort());
@@ -103,8 +129,51 @@ public final class CentralCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--server-name takes a DNS name or an IP address, got '" + name + "'");
             }
         }
+        for (String admin : adminUsers) {
+            adminUser(admin);
+        }
+        ConsoleSettings console = new ConsoleSettings(uri("--oidc-issuer", oidcIssuer), oidcClient, oidcAdminRole,
+                uri("--console-url", consoleUrl), DurationText.parse(consoleSession, "--console-session"));
         return new CentralConfig(data, bind, grpcPort, httpPort, database, databaseUser, System.getenv(PASSWORD_ENV),
-                Duration.ofDays(keepVersionsDays), System::currentTimeMillis, serverNames, lifetime, httpTls);
+                Duration.ofDays(keepVersionsDays), System::currentTimeMillis, serverNames, lifetime, httpTls, console);
+    }
+
+    /** Adds the --admin-user admins to DATA/admins. */
+    private void seedAdmins(Path dir) throws java.io.IOException {
+        if (adminUsers.isEmpty()) {
+            return;
+        }
+        Files.createDirectories(dir);
+        LocalUserStore store = LocalUserStore.open(dir.resolve("admins"));
+        for (String admin : adminUsers) {
+            String[] nameAndPassword = adminUser(admin);
+            store.put(nameAndPassword[0], nameAndPassword[1].toCharArray());
+        }
+    }
+
+    private static String[] adminUser(String value) {
+        int colon = value.indexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new IllegalArgumentException("--admin-user takes NAME:PASSWORD, got '" + value.replaceAll(":.*", ":...") + "'");
+        }
+        String name = value.substring(0, colon);
+        LocalUserStore.checkName(name);
+        return new String[]{name, value.substring(colon + 1)};
+    }
+
+    private static java.net.URI uri(String option, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException(option + " takes an absolute URL, got '" + value + "'");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(option + " is not a URL: '" + value + "'");
+        }
     }
 
     private static void port(String option, int port) {

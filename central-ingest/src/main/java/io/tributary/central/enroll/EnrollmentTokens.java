@@ -5,6 +5,8 @@ import io.tributary.central.meta.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -60,12 +62,12 @@ public final class EnrollmentTokens {
         String hash = token.hash();
         Outcome outcome = db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE enrollment_tokens SET used_millis = ?"
-                    + " WHERE token_hash = ? AND used_millis IS NULL AND expires_millis > ?")) {
+                    + " WHERE token_hash = ? AND used_millis IS NULL AND revoked_millis IS NULL AND expires_millis > ?")) {
                 ps.setLong(1, now);
                 ps.setString(2, hash);
                 ps.setLong(3, now);
                 boolean redeemed = ps.executeUpdate() == 1;
-                try (PreparedStatement q = c.prepareStatement("SELECT branch, used_millis FROM enrollment_tokens WHERE token_hash = ?")) {
+                try (PreparedStatement q = c.prepareStatement("SELECT branch, used_millis, revoked_millis FROM enrollment_tokens WHERE token_hash = ?")) {
                     q.setString(1, hash);
                     try (ResultSet rs = q.executeQuery()) {
                         if (!rs.next()) {
@@ -73,6 +75,10 @@ public final class EnrollmentTokens {
                         }
                         if (redeemed) {
                             return new Outcome(rs.getString(1), null);
+                        }
+                        rs.getLong(3);
+                        if (!rs.wasNull()) {
+                            return new Outcome(null, "the enrollment token has been revoked");
                         }
                         rs.getLong(2);
                         return new Outcome(null, rs.wasNull() ? "the enrollment token has expired" : "the enrollment token has been used already");
@@ -87,5 +93,83 @@ public final class EnrollmentTokens {
     }
 
     private record Outcome(String branch, String refusal) {
+    }
+
+    /** Length of a token's public id: a prefix of the hash of its secret, never the secret. */
+    static final int ID_LENGTH = 16;
+
+    /** A token as the console lists it; {@code usedMillis} and {@code revokedMillis} are 0 when not. */
+    public record Listed(String id, String branch, long createdMillis, long expiresMillis, long usedMillis, long revokedMillis) {
+        /** unused, used, expired or revoked, as at {@code now}. */
+        public String state(long now) {
+            if (usedMillis > 0) {
+                return "used";
+            }
+            if (revokedMillis > 0) {
+                return "revoked";
+            }
+            return expiresMillis <= now ? "expired" : "unused";
+        }
+    }
+
+    /** The public id of a token. */
+    public static String id(EnrollmentToken token) {
+        return token.hash().substring(0, ID_LENGTH);
+    }
+
+    /** The newest {@code limit} tokens, newest first. */
+    public List<Listed> list(int limit) throws SQLException {
+        return db.transaction(c -> {
+            List<Listed> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT token_hash, branch, created_millis, expires_millis, used_millis,"
+                    + " revoked_millis FROM enrollment_tokens ORDER BY created_millis DESC, token_hash")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (out.size() < limit && rs.next()) {
+                        out.add(new Listed(rs.getString(1).substring(0, ID_LENGTH), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                                rs.getLong(5), rs.getLong(6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Revokes the unused token whose id is {@code id}; returns it as it now is. Throws
+     * {@link IllegalArgumentException} for a malformed id, {@link TokenRefusedException} when no
+     * token has it or it was used already.
+     */
+    public Listed revoke(String id) throws SQLException, TokenRefusedException {
+        if (id == null || !id.matches("[0-9a-f]{" + ID_LENGTH + "}")) {
+            throw new IllegalArgumentException("a token id is " + ID_LENGTH + " lowercase hex digits");
+        }
+        long now = clock.getAsLong();
+        Outcome outcome = db.transaction(c -> {
+            String hash = null;
+            try (PreparedStatement q = c.prepareStatement("SELECT token_hash, used_millis FROM enrollment_tokens WHERE token_hash LIKE ?")) {
+                q.setString(1, id + "%");
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        return new Outcome(null, "no enrollment token has the id " + id);
+                    }
+                    hash = rs.getString(1);
+                    rs.getLong(2);
+                    if (!rs.wasNull()) {
+                        return new Outcome(null, "the enrollment token " + id + " has been used already");
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE enrollment_tokens SET revoked_millis = ?"
+                    + " WHERE token_hash = ? AND used_millis IS NULL AND revoked_millis IS NULL")) {
+                ps.setLong(1, now);
+                ps.setString(2, hash);
+                ps.executeUpdate();
+            }
+            return new Outcome(hash, null);
+        });
+        if (outcome.refusal() != null) {
+            throw new TokenRefusedException(outcome.refusal());
+        }
+        return list(Integer.MAX_VALUE).stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow();
     }
 }

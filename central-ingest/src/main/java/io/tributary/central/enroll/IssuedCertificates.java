@@ -60,6 +60,20 @@ public final class IssuedCertificates {
         });
     }
 
+    /** True when {@code branch} had certificates and every one of them is revoked: it is cut off. */
+    public boolean revoked(String branch) throws SQLException {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COUNT(revoked_millis) FROM gateway_certificates"
+                    + " WHERE branch = ?")) {
+                ps.setString(1, branch);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1) > 0 && rs.getInt(1) == rs.getInt(2);
+                }
+            }
+        });
+    }
+
     /** Serials of revoked certificates that have not yet expired (expired ones fail anyway). */
     public Set<String> revokedSerials() throws SQLException {
         long now = clock.getAsLong();

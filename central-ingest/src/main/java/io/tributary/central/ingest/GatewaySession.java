@@ -10,6 +10,7 @@ import io.tributary.central.meta.CommitResult;
 import io.tributary.central.audit.AuditEvent;
 import io.tributary.central.audit.AuditLog;
 import io.tributary.central.enroll.GatewayPeer;
+import io.tributary.central.fleet.Throughput;
 import io.tributary.proto.v1.AuditAck;
 import io.tributary.proto.v1.AuditBatch;
 import io.tributary.proto.v1.AuditEntry;
@@ -81,12 +82,14 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
     private volatile boolean feedAgain;
     private volatile boolean closed;
     private volatile Origin origin;
+    private final Throughput throughput;
     /** Set when the next inbound message waits for the outbound side to drain; touched only by gRPC callbacks. */
     private boolean requestWhenReady;
 
     GatewaySession(ServerCallStreamObserver<CentralMessage> out, ChunkStore chunks, MetaStore meta, CentralMetrics metrics,
-                   OpenSessions sessions, String centralId, AuditLog auditLog) {
+                   OpenSessions sessions, String centralId, AuditLog auditLog, Throughput throughput) {
         this.auditLog = auditLog;
+        this.throughput = throughput;
         this.out = out;
         this.chunks = chunks;
         this.meta = meta;
@@ -116,7 +119,10 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
                     case NEED_QUERY -> need(message.getNeedQuery());
                     case CHUNK -> chunk(message.getChunk());
                     case COMMIT -> commit(message.getCommit());
-                    case HEARTBEAT -> meta.heartbeat(origin.gatewayId(), message.getHeartbeat().toByteArray());
+                    case HEARTBEAT -> {
+                        meta.heartbeat(origin.gatewayId(), message.getHeartbeat().toByteArray());
+                        throughput.record(origin.gatewayId(), meta.now(), message.getHeartbeat());
+                    }
                     case AUDIT -> audit(message.getAudit());
                     case HELLO -> throw Status.INVALID_ARGUMENT.withDescription("Hello comes once, first").asRuntimeException();
                     case KIND_NOT_SET -> throw Status.INVALID_ARGUMENT.withDescription("a message without a kind").asRuntimeException();
@@ -143,6 +149,25 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
         }
     }
 
+    /** What a gateway says of itself is shown in the console: bounded, printable text only. */
+    private static void checkDescription(Hello hello) {
+        if (!printable(hello.getSoftwareVersion(), 64)) {
+            throw new InvalidOperationException("a software version is at most 64 printable characters");
+        }
+        if (hello.getAccessRulesCount() > 256) {
+            throw new InvalidOperationException("at most 256 access rules, got " + hello.getAccessRulesCount());
+        }
+        for (String rule : hello.getAccessRulesList()) {
+            if (rule.isEmpty() || !printable(rule, 256)) {
+                throw new InvalidOperationException("an access rule is 1 to 256 printable characters");
+            }
+        }
+    }
+
+    private static boolean printable(String text, int max) {
+        return text.length() <= max && text.codePoints().noneMatch(Character::isISOControl);
+    }
+
     private void hello(Hello hello) throws SQLException {
         String gatewayId = hello.getGatewayId();
         SharePath.checkName(gatewayId);
@@ -159,6 +184,7 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
                 throw new InvalidOperationException("a share cursor is negative");
             }
         }
+        checkDescription(hello);
         String branch = hello.getBranch().isBlank() ? gatewayId : hello.getBranch();
         if (peer != null) {
             // The certificate says which branch this is; a gateway id, once seen, stays with its branch.
@@ -173,7 +199,7 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
                         + "', not to '" + branch + "'").asRuntimeException();
             }
         }
-        long acked = meta.welcome(gatewayId, branch);
+        long acked = meta.welcome(gatewayId, branch, hello.getSoftwareVersion(), hello.getAccessRulesList());
         for (ShareCursor cursor : hello.getSharesList()) {
             cursors.put(cursor.getShare(), cursor.getRevision());
         }

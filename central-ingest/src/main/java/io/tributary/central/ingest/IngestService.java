@@ -1,5 +1,6 @@
 package io.tributary.central.ingest;
 
+import io.tributary.central.fleet.Throughput;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -24,10 +25,12 @@ public final class IngestService extends IngestGrpc.IngestImplBase {
     private final OpenSessions sessions;
     private final String centralId;
     private final AuditLog auditLog;
+    private final Throughput throughput;
 
     public IngestService(ChunkStore chunks, MetaStore meta, CentralMetrics metrics, OpenSessions sessions, String centralId,
-                         AuditLog auditLog) {
+                         AuditLog auditLog, Throughput throughput) {
         this.auditLog = auditLog;
+        this.throughput = throughput;
         this.chunks = chunks;
         this.meta = meta;
         this.metrics = metrics;
@@ -37,7 +40,7 @@ public final class IngestService extends IngestGrpc.IngestImplBase {
 
     @Override
     public StreamObserver<GatewayMessage> session(StreamObserver<CentralMessage> responses) {
-        return new GatewaySession((ServerCallStreamObserver<CentralMessage>) responses, chunks, meta, metrics, sessions, centralId, auditLog);
+        return new GatewaySession((ServerCallStreamObserver<CentralMessage>) responses, chunks, meta, metrics, sessions, centralId, auditLog, throughput);
     }
 
     @Override

@@ -129,17 +129,60 @@ public final class MetaStore implements AutoCloseable {
 
     /** Records a gateway's session start; returns its acked position (-1 for none). */
     public long welcome(String gatewayId, String branch) throws SQLException {
+        return welcome(gatewayId, branch, "", List.of());
+    }
+
+    /**
+     * Records a gateway's session start with what it says of itself (software version, the share
+     * access rules it enforces), shown in the console; returns its acked position (-1 for none).
+     */
+    public long welcome(String gatewayId, String branch, String softwareVersion, List<String> accessRules) throws SQLException {
         long now = clock.getAsLong();
         return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO gateways (gateway_id, branch, acked_position, last_seen_millis)"
-                    + " VALUES (?, ?, -1, ?) ON CONFLICT (gateway_id) DO UPDATE SET branch = excluded.branch,"
-                    + " last_seen_millis = excluded.last_seen_millis")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO gateways (gateway_id, branch, acked_position, last_seen_millis,"
+                    + " software_version, access_rules) VALUES (?, ?, -1, ?, ?, ?) ON CONFLICT (gateway_id) DO UPDATE SET"
+                    + " branch = excluded.branch, last_seen_millis = excluded.last_seen_millis,"
+                    + " software_version = excluded.software_version, access_rules = excluded.access_rules")) {
                 ps.setString(1, gatewayId);
                 ps.setString(2, branch);
                 ps.setLong(3, now);
+                ps.setString(4, softwareVersion);
+                ps.setString(5, String.join("\n", accessRules));
                 ps.executeUpdate();
             }
             return ackedPosition(c, gatewayId);
+        });
+    }
+
+    /** Every gateway that ever said hello, with its last heartbeat, by branch. */
+    public List<GatewayRecord> gateways() throws SQLException {
+        return db.transaction(c -> {
+            List<GatewayRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT gateway_id, branch, acked_position, last_seen_millis,"
+                    + " software_version, access_rules, heartbeat FROM gateways ORDER BY branch, gateway_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String rules = rs.getString(6);
+                    out.add(new GatewayRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            rs.getString(5) == null ? "" : rs.getString(5),
+                            rules == null || rules.isEmpty() ? List.of() : List.of(rules.split("\n")), rs.getBytes(7)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every share central knows, with its revision, by name. */
+    public List<ShareRevision> shares() throws SQLException {
+        return db.transaction(c -> {
+            List<ShareRevision> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT share, revision FROM shares ORDER BY share");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ShareRevision(rs.getString(1), rs.getLong(2)));
+                }
+            }
+            return out;
         });
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
  * later version can migrate it and an older central refuses a newer database.
  */
 final class Schema {
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     private Schema() {
     }
@@ -41,6 +41,11 @@ final class Schema {
             }
             if (found == null || found < 3) {
                 for (String ddl : auditTables()) {
+                    exec(c, ddl);
+                }
+            }
+            if (found == null || found < 4) {
+                for (String ddl : consoleTables()) {
                     exec(c, ddl);
                 }
             }
@@ -103,6 +108,21 @@ final class Schema {
                 "CREATE INDEX audit_log_time ON audit_log (at_millis)",
                 "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
                 "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + "0".repeat(64) + "')");
+    }
+
+    /**
+     * Version 4, for the console: what each gateway said of itself at hello, revocable
+     * enrollment tokens, and admin sessions (by the hash of their cookie, so a copy of the
+     * database signs nobody in).
+     */
+    private static List<String> consoleTables() {
+        return List.of(
+                "ALTER TABLE gateways ADD COLUMN software_version TEXT",
+                "ALTER TABLE gateways ADD COLUMN access_rules TEXT",
+                "ALTER TABLE enrollment_tokens ADD COLUMN revoked_millis BIGINT",
+                "CREATE TABLE console_sessions (id_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, roles TEXT NOT NULL,"
+                        + " csrf TEXT NOT NULL, created_millis BIGINT NOT NULL, expires_millis BIGINT NOT NULL)",
+                "CREATE INDEX console_sessions_expiry ON console_sessions (expires_millis)");
     }
 
     private static void exec(Connection c, String sql) throws SQLException {

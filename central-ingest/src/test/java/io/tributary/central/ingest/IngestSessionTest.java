@@ -56,11 +56,21 @@ class IngestSessionTest {
     static ManagedChannel channel;
     static final java.util.Map<String, ManagedChannel> CHANNELS = new java.util.concurrent.ConcurrentHashMap<>();
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** A console admin's session: the admin API needs one. */
+    static String adminCookie;
+    static String adminCsrf;
 
     @BeforeAll
     static void start() throws Exception {
+        io.tributary.proto.auth.LocalUserStore.open(data.resolve("admins")).put("admin", "test-admin-pw".toCharArray());
         central = Central.start(CentralConfig.embedded(data));
         channel = as("Test");
+        HttpResponse<String> signedIn = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + central.httpPort() + "/api/v1/session"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"test-admin-pw\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        adminCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        adminCsrf = jakarta.json.Json.createReader(new java.io.StringReader(signedIn.body())).readObject().getString("csrf");
     }
 
     /** A mutual-TLS channel with a certificate for {@code branch} from the central under test. */
@@ -430,12 +440,13 @@ class IngestSessionTest {
 
     private static HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + central.httpPort() + path))
-                .timeout(java.time.Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Cookie", adminCookie).timeout(java.time.Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + central.httpPort() + path))
                 .timeout(java.time.Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("Cookie", adminCookie).header("X-CSRF-Token", adminCsrf)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

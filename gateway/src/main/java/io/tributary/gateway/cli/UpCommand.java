@@ -48,7 +48,7 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
             description = "Enroll with --central using this one-time token first, if not enrolled yet.")
     String enrollToken;
 
-    @Option(names = "--central-console", paramLabel = "URL", description = "Central's HTTP address, to print.")
+    @Option(names = "--central-console", paramLabel = "URL", description = "The address of central's admin console, to print.")
     String centralConsole;
 
     @Override
@@ -77,7 +77,14 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
                     + gateway.lanCertificate().pemFile() + ")");
         }
         if (central != null) {
-            System.out.println("  Central:   " + central + " (gRPC)" + (centralConsole == null ? "" : ", " + centralConsole));
+            System.out.println("  Central:   " + central + " (gRPC)");
+        }
+        Path consoleCredentials = var.resolve("console-credentials");
+        if (centralConsole != null && Files.isReadable(consoleCredentials)) {
+            String[] admin = Files.readString(consoleCredentials).strip().split(":", 2);
+            System.out.println("  Console:   " + centralConsole + "   (certificate chained to " + var.resolve("central/ca/ca.crt") + ")");
+            System.out.println("             admin " + admin[0] + ", password " + (admin.length > 1 ? admin[1] : "?")
+                    + "   (kept in " + consoleCredentials + ")");
         }
         System.out.println();
         System.out.println("Map it:   rclone: rclone lsd :webdav: --webdav-url " + url + " --webdav-user " + USER

@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SyncIT {
+    private static final String ADMIN_PASSWORD = "restore-admin-pw";
     private static final long MIB = 1 << 20;
 
     @TempDir
@@ -44,7 +45,7 @@ class SyncIT {
 
     @BeforeAll
     void start() {
-        fleet = new Fleet(root);
+        fleet = new Fleet(root, "--admin-user", "admin:" + ADMIN_PASSWORD);
         a = fleet.gateway("Alpha");
         b = fleet.gateway("Bravo");
         atA = a.dav(Duration.ofMinutes(3));
@@ -149,16 +150,7 @@ class SyncIT {
     }
 
     private HttpResponse<String> central(String method, String path, String json) {
-        HttpRequest.Builder r = HttpRequest.newBuilder(fleet.central().httpUri().resolve(path)).timeout(Duration.ofSeconds(30));
-        r = json == null ? r.GET() : r.method(method, HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json");
-        try {
-            return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return AdminSession.signIn(fleet.central().httpUri(), "admin", ADMIN_PASSWORD).call(method, path, json);
     }
 
     private void putText(Dav dav, String path, String text) {
