@@ -117,6 +117,7 @@ function options({ width, height }) {
       { label: 'upstream', stroke: '#d73', width: 2, value },
     ],
     axes: [{}, { size: 80, values: (u, vals) => vals.map((v) => f.rate(v)) }],
-    scales: { x: { time: true } },
+    // At least the last five minutes, so a few samples do not stretch the axis over years.
+    scales: { x: { time: true, range: (u, min, max) => [Math.min(min, max - 300), max] } },
   };
 }

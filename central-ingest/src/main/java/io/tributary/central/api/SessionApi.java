@@ -25,6 +25,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -117,8 +118,9 @@ public final class SessionApi implements HttpService {
         answer(req, res, r -> {
             String user = ConsoleGuard.user(r);
             sessions.end(ConsoleGuard.cookie(r));
+            // Helidon writes no Max-Age for a zero one, so an Expires in the past is what makes the browser drop the cookie.
             res.headers().addCookie(SetCookie.builder(ConsoleGuard.COOKIE, "").path("/").httpOnly(true).secure(https)
-                    .sameSite(SetCookie.SameSite.STRICT).maxAge(Duration.ZERO).build());
+                    .sameSite(SetCookie.SameSite.STRICT).expires(Instant.EPOCH).build());
             record(user, "console.signout", ConsoleGuard.address(r), "");
             return Json.createObjectBuilder().add("signedOut", true).build();
         });
