@@ -11,6 +11,8 @@ import io.tributary.central.audit.AuditEvent;
 import io.tributary.central.audit.AuditLog;
 import io.tributary.central.enroll.GatewayPeer;
 import io.tributary.central.fleet.Throughput;
+import io.tributary.proto.log.LogContext;
+import io.tributary.proto.v1.OperationResult;
 import io.tributary.proto.v1.AuditAck;
 import io.tributary.proto.v1.AuditBatch;
 import io.tributary.proto.v1.AuditEntry;
@@ -344,11 +346,56 @@ final class GatewaySession implements StreamObserver<GatewayMessage> {
             }
         }
         CommitResult result = meta.commit(origin, ops);
+        logOutcomes(ops, result.ack().getResultsList());
         metrics.operationsCommitted.inc(result.applied() + result.conflicts());
         metrics.operationsSkipped.inc(result.skipped());
         metrics.conflicts.inc(result.conflicts());
         send(CentralMessage.newBuilder().setCommitAck(result.ack()).build());
         sessions.changed(result.changedShares());
+    }
+
+    /**
+     * One line per conflict (INFO) and, at FINE, per applied operation, each with the id of the
+     * client request that made the change at its branch, so that a request can be followed from
+     * the branch's log to central's.
+     */
+    private void logOutcomes(List<Operation> ops, List<OperationResult> results) {
+        boolean fine = LOG.isLoggable(Level.FINE);
+        for (int i = 0; i < ops.size() && i < results.size(); i++) {
+            OperationResult r = results.get(i);
+            boolean conflict = r.getOutcome() == OperationResult.Outcome.CONFLICT;
+            if (!conflict && !(fine && r.getOutcome() == OperationResult.Outcome.APPLIED)) {
+                continue;
+            }
+            Operation op = ops.get(i);
+            String request = op.getRequestId().isEmpty() ? "-" : op.getRequestId();
+            try (LogContext.Scope scope = LogContext.request(request)) {
+                LogContext.put("share", op.getShare());
+                LogContext.put("branch", origin.branch());
+                if (conflict) {
+                    LOG.info("conflict: " + op.getKindCase().name().toLowerCase(java.util.Locale.ROOT) + " of " + op.getShare() + "/"
+                            + String.join("/", pathOf(op)) + " from " + origin.branch() + " (request " + request + ") kept as "
+                            + String.join("/", r.getConflictPathList()) + ", revision " + r.getRevision());
+                } else {
+                    LOG.fine("applied " + op.getKindCase().name().toLowerCase(java.util.Locale.ROOT) + " of " + op.getShare() + "/"
+                            + String.join("/", pathOf(op)) + " from " + origin.branch() + " (request " + request + ") as revision "
+                            + r.getRevision());
+                }
+            }
+        }
+    }
+
+    private static List<String> pathOf(Operation op) {
+        return switch (op.getKindCase()) {
+            case PUT_FILE -> op.getPutFile().getPathList();
+            case MAKE_DIRECTORY -> op.getMakeDirectory().getPathList();
+            case DELETE -> op.getDelete().getPathList();
+            case MOVE -> op.getMove().getFromList();
+            case COPY -> op.getCopy().getFromList();
+            case PATCH_PROPERTIES -> op.getPatchProperties().getPathList();
+            case SET_MODIFIED -> op.getSetModified().getPathList();
+            case KIND_NOT_SET -> List.of();
+        };
     }
 
     private void requestNext() {

@@ -1,6 +1,7 @@
 package io.tributary.central.meta;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.tributary.proto.log.LogContext;
 import io.tributary.proto.v1.ChunkRef;
 import io.tributary.proto.v1.CommitAck;
 import io.tributary.proto.v1.Hunk;
@@ -68,6 +69,10 @@ public final class MetaStore implements AutoCloseable {
             }
             last = op.getPosition();
             SharePath.checkName(op.getShare());
+            // It goes into log lines as it is: the same rule as for a client's X-Request-Id.
+            if (!op.getRequestId().isEmpty() && !LogContext.requestIdFrom(op.getRequestId()).equals(op.getRequestId())) {
+                throw new InvalidOperationException("a request id is 1 to 64 letters, digits, '.', '_', ':' or '-'");
+            }
             switch (op.getKindCase()) {
                 case PUT_FILE -> {
                     SharePath.ofEntry(op.getPutFile().getPathList());

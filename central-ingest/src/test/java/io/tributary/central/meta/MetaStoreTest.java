@@ -173,6 +173,16 @@ class MetaStoreTest {
     }
 
     @Test
+    void aRequestIdThatCannotGoIntoALogLineAsItIsIsRefused() throws Exception {
+        for (String bad : List.of("two words", "line\nbreak", "x".repeat(65), "q\"uote", "<script>")) {
+            assertThrows(InvalidOperationException.class,
+                    () -> MetaStore.validate(List.of(mkdir(1, "d").toBuilder().setRequestId(bad).build())), bad);
+        }
+        MetaStore.validate(List.of(mkdir(1, "d").toBuilder().setRequestId("edit-at-alpha:1.2_3").build()));
+        MetaStore.validate(List.of(mkdir(1, "d")));
+    }
+
+    @Test
     void anEditCentralCannotResolveChangesNothing() throws Exception {
         meta.commit(a, List.of(op(1).setPutFile(PutFile.newBuilder().addAllPath(names("big.bin")).setSize(200)
                 .addAllChunks(List.of(ref(1, 100), ref(2, 100)))).build()));

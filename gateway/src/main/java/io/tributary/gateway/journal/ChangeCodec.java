@@ -16,18 +16,31 @@ import java.util.Map;
 /**
  * The journal's binary form of a {@link Change}: a format byte, a type byte, then the fields.
  * Hand-written rather than reflective so that the format is explicit and stable across releases.
+ * Format 2 puts the id of the client request that made the change before the share, so that it
+ * can follow the change upstream; format 1 entries (and changes no request made) have none.
  */
 public final class ChangeCodec {
     private static final int FORMAT = 1;
+    private static final int FORMAT_TRACED = 2;
     private static final int PUT = 1, MKDIR = 2, DELETE = 3, MOVE = 4, COPY = 5, PROPS = 6, MTIME = 7, REMOTE = 8;
 
     private ChangeCodec() {
     }
 
     public static byte[] encode(Change change) {
+        return encode(change, null);
+    }
+
+    /** The change with the id of the request that made it, or none when {@code requestId} is null. */
+    public static byte[] encode(Change change, String requestId) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(change instanceof Change.PutFile p ? 64 + p.chunks().size() * 36 : 128);
         try (DataOutputStream out = new DataOutputStream(buf)) {
-            out.writeByte(FORMAT);
+            if (requestId == null) {
+                out.writeByte(FORMAT);
+            } else {
+                out.writeByte(FORMAT_TRACED);
+                out.writeUTF(requestId);
+            }
             out.writeUTF(change.share());
             write(out, change);
         } catch (IOException e) {
@@ -171,11 +184,26 @@ public final class ChangeCodec {
     public static Change decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int format = in.readUnsignedByte();
-            if (format != FORMAT) {
+            if (format == FORMAT_TRACED) {
+                in.readUTF();
+            } else if (format != FORMAT) {
                 throw new IllegalArgumentException("unknown journal entry format " + format);
             }
             String share = in.readUTF();
             return read(in, share, false);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated journal entry", e);
+        }
+    }
+
+    /** The id of the request that made the entry's change, or null. */
+    public static String requestId(byte[] bytes) {
+        if (bytes.length == 0 || bytes[0] != FORMAT_TRACED) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            in.readUnsignedByte();
+            return in.readUTF();
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated journal entry", e);
         }

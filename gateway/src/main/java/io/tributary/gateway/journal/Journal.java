@@ -1,5 +1,6 @@
 package io.tributary.gateway.journal;
 
+import io.tributary.proto.log.LogContext;
 import io.tributary.gateway.fs.RollFiles;
 import io.tributary.gateway.observe.GatewayMetrics;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -101,9 +102,12 @@ public final class Journal implements AutoCloseable {
         return first == Long.MAX_VALUE || first < 0 ? -1 : first;
     }
 
-    /** Appends a change; returns its index. Not yet durable: call {@link #sync()}. */
+    /**
+     * Appends a change, with the id of the request this thread serves (if any) so that it can be
+     * traced upstream; returns its index. Not yet durable: call {@link #sync()}.
+     */
     public long append(Change change) {
-        byte[] bytes = ChangeCodec.encode(change);
+        byte[] bytes = ChangeCodec.encode(change, LogContext.requestId());
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(bytes);
         }
@@ -200,8 +204,8 @@ public final class Journal implements AutoCloseable {
         return seen == 0 || seen >= entries ? bytes : bytes + (entries - seen) * bytes / seen;
     }
 
-    /** One journal entry as a reader sees it. */
-    public record Entry(long index, Change change, int bytes) {
+    /** One journal entry as a reader sees it; {@code requestId} is null when no client request made it. */
+    public record Entry(long index, Change change, int bytes, String requestId) {
     }
 
     /**
@@ -254,7 +258,7 @@ public final class Journal implements AutoCloseable {
                     return null;
                 }
                 byte[] bytes = dc.wire().bytes().toByteArray();
-                return new Entry(dc.index(), ChangeCodec.decode(bytes), bytes.length);
+                return new Entry(dc.index(), ChangeCodec.decode(bytes), bytes.length, ChangeCodec.requestId(bytes));
             }
         }
 

@@ -42,7 +42,7 @@ final class Coalescer {
                         dropped++;
                     }
                     lastPut.put(p.path(), out.size());
-                    out.add(new Journal.Entry(e.index(), put, e.bytes()));
+                    out.add(new Journal.Entry(e.index(), put, e.bytes(), e.requestId()));
                 }
                 case Change.Delete d -> {
                     Integer k = lastPut.get(d.path());

@@ -34,11 +34,15 @@ final class OperationCodec {
     /**
      * The wire form of a local change journaled at {@code position}.
      *
-     * @param asEdit send a file version's manifest as an edit of its base's if it has one
+     * @param asEdit    send a file version's manifest as an edit of its base's if it has one
+     * @param requestId the client request that made the change, for central's logs; null for none
      */
-    static Operation toWire(long position, Change change, long fallbackMillis, boolean asEdit) {
+    static Operation toWire(long position, Change change, long fallbackMillis, boolean asEdit, String requestId) {
         Operation.Builder op = Operation.newBuilder().setPosition(position).setShare(change.share())
                 .setModifiedMillis(fallbackMillis);
+        if (requestId != null) {
+            op.setRequestId(requestId);
+        }
         switch (change) {
             case Change.PutFile p -> {
                 PutFile.Builder put = PutFile.newBuilder().addAllPath(p.path()).setSize(p.size());

@@ -366,7 +366,7 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
         long bytes = 0;
         for (int i = 0; i < entries.size(); i++) {
             Journal.Entry e = entries.get(i);
-            Operation op = OperationCodec.toWire(e.index(), e.change(), now, compact);
+            Operation op = OperationCodec.toWire(e.index(), e.change(), now, compact, e.requestId());
             if (op.hasPutFile() && op.getPutFile().hasEdit()) {
                 metrics.upstreamManifestEdits.inc();
             }

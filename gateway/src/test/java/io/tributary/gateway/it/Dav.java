@@ -87,6 +87,11 @@ public final class Dav {
         return send("PUT", encodePath(path), Map.of(), BodyPublishers.ofByteArray(body));
     }
 
+    /** PUT with the given request id (the client's {@code X-Request-Id}). */
+    public HttpResponse<String> put(String path, byte[] body, String requestId) {
+        return send("PUT", encodePath(path), Map.of("X-Request-Id", requestId), BodyPublishers.ofByteArray(body));
+    }
+
     /** PUT streaming {@code length} bytes from a fresh stream of the supplier, with a Content-Length. */
     public HttpResponse<String> put(String path, Supplier<InputStream> body, long length) {
         return put(path, body, length, timeout);

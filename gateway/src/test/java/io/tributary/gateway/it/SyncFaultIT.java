@@ -53,8 +53,8 @@ class SyncFaultIT {
 
         // Both branches edit the same version while neither can reach central.
         fleet.killCentral();
-        Fleet.assertWritten(atA.put("plans/budget.txt", "alpha's edit\n".getBytes(StandardCharsets.UTF_8)), "PUT at A");
-        Fleet.assertWritten(atB.put("plans/budget.txt", "bravo's edit\n".getBytes(StandardCharsets.UTF_8)), "PUT at B");
+        Fleet.assertWritten(atA.put("plans/budget.txt", "alpha's edit\n".getBytes(StandardCharsets.UTF_8), "edit-at-alpha-1"), "PUT at A");
+        Fleet.assertWritten(atB.put("plans/budget.txt", "bravo's edit\n".getBytes(StandardCharsets.UTF_8), "edit-at-bravo-1"), "PUT at B");
         fleet.startCentral();
 
         Fleet.await(Duration.ofMinutes(1), "both branches list budget.txt and one conflict copy",
@@ -70,6 +70,11 @@ class SyncFaultIT {
         assertTrue(List.of(winner, loser).containsAll(List.of("alpha's edit\n", "bravo's edit\n")),
                 "one edit at the name, the other in the copy: " + winner + " / " + loser);
         assertEquals(1, fleet.central().metrics().count("central_conflicts_total"), "central recorded one conflict");
+        // The losing edit's request id came up with it from its branch's journal into central's log line.
+        String losingRequest = loser.equals("alpha's edit\n") ? "edit-at-alpha-1" : "edit-at-bravo-1";
+        String centralLog = fleet.central().log();
+        assertTrue(centralLog.lines().anyMatch(l -> l.contains("conflict: put_file of share/plans/budget.txt")
+                && l.contains("(request " + losingRequest + ")")), "central logs the conflict with the request id:\n" + centralLog);
     }
 
     @Test

@@ -37,6 +37,10 @@ class ChangeCodecTest {
                 new Change.Remote("s", 18, null, new Change.Move("s", List.of("r"), List.of("q"))));
         for (Change c : changes) {
             assertEquals(c, ChangeCodec.decode(ChangeCodec.encode(c)));
+            byte[] traced = ChangeCodec.encode(c, "req-7f3a");
+            assertEquals(c, ChangeCodec.decode(traced), "a traced entry decodes to the same change");
+            assertEquals("req-7f3a", ChangeCodec.requestId(traced));
+            assertEquals(null, ChangeCodec.requestId(ChangeCodec.encode(c)), "an untraced entry has no request id");
         }
     }
 

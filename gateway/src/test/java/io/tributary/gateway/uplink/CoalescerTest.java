@@ -19,7 +19,7 @@ class CoalescerTest {
     private final List<Journal.Entry> window = new ArrayList<>();
 
     private void add(Change c) {
-        window.add(new Journal.Entry(window.size() + 1, c, 1));
+        window.add(new Journal.Entry(window.size() + 1, c, 1, null));
     }
 
     private static Change.PutFile put(String name, int chunk, Version base) {
