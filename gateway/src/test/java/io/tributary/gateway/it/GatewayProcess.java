@@ -378,6 +378,11 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** One scrape of {@code GET /metrics}. */
     public Metrics metrics() {
+        return Metrics.parse(metricsText());
+    }
+
+    /** One scrape of {@code GET /metrics}, as the exposition text. */
+    public String metricsText() {
         HttpClient client = httpClient();
         try {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(httpUri().resolve("/metrics"))
@@ -385,7 +390,7 @@ public final class GatewayProcess implements AutoCloseable {
             if (r.statusCode() != 200) {
                 throw new AssertionError("GET /metrics -> " + r.statusCode() + " " + r.body());
             }
-            return Metrics.parse(r.body());
+            return r.body();
         } catch (IOException e) {
             throw new UncheckedIOException("GET /metrics failed; log " + logFile, e);
         } catch (InterruptedException e) {

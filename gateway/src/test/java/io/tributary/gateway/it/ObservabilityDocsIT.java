@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The operator's documents against what the services export, scraped from a real central and an
  * enrolled gateway after a write: every metric the alert rules and the Grafana dashboard use
  * exists, every exported metric is in docs/metrics.md or docs/central.md, and every metric those
- * documents name is exported.
+ * documents name is exported. Prometheus's own promtool then checks the scraped text, the alert
+ * rules and every dashboard query, so that what a Prometheus server would refuse fails here.
  */
 class ObservabilityDocsIT {
     private static final Pattern METRIC = Pattern.compile("\\b((?:tributary|central)_[a-z0-9_]+)\\b");
@@ -45,9 +46,13 @@ class ObservabilityDocsIT {
             Fleet.assertWritten(dav.put("observed.txt", "a write so that every series has a value".getBytes(StandardCharsets.UTF_8)), "PUT");
             Fleet.await(Duration.ofSeconds(30), "the write at central", () -> Fleet.receipt(dav, "observed.txt").equals("true"));
             for (GatewayProcess p : List.of(gateway, fleet.central())) {
-                for (Metrics.Sample s : p.metrics().samples()) {
+                String text = p.metricsText();
+                for (Metrics.Sample s : Metrics.parse(text).samples()) {
                     exported.add(base(s.name()));
                 }
+                Path scrape = Files.writeString(root.resolve("scrape-" + exported.size() + ".prom"), text);
+                Command.Result lint = promtool(List.of("check", "metrics"), scrape);
+                assertEquals(0, lint.exitCode(), "promtool check metrics on " + p + ":\n" + lint.output());
             }
         }
         assertTrue(exported.contains("tributary_upstream_connected") && exported.contains("central_sessions"), exported.toString());
@@ -72,6 +77,21 @@ class ObservabilityDocsIT {
             }
         }
         assertTrue(alerts >= 5 && targets >= 15, alerts + " alerts, " + targets + " dashboard queries");
+        // A YAML reader keeps the last of two equal keys; Prometheus refuses the file. Ask Prometheus.
+        Command.Result checked = promtool(List.of("check", "rules", DOCS.resolve("observability/tributary-alerts.yml").toString()), null);
+        assertEquals(0, checked.exitCode(), checked.output());
+        assertTrue(checked.output().contains("SUCCESS: " + alerts + " rules found"), checked.output());
+        StringBuilder queries = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        int q = 0;
+        for (Object panel : (List<?>) dashboard.get("panels")) {
+            for (Object target : (List<?>) ((Map<?, ?>) panel).get("targets")) {
+                queries.append("      - record: dashboard_query_").append(++q).append("\n        expr: '")
+                        .append(((Map<?, ?>) target).get("expr").toString().replace("'", "''")).append("'\n");
+            }
+        }
+        Path asRules = Files.writeString(root.resolve("dashboard-queries.yml"), queries);
+        Command.Result parsed = promtool(List.of("check", "rules", asRules.toString()), null);
+        assertEquals(0, parsed.exitCode(), "every dashboard query is PromQL that Prometheus parses:\n" + parsed.output());
         for (String alert : List.of("TributaryGatewayOffline", "TributaryUpstreamLag", "TributaryJournalBacklog", "TributaryCacheFull",
                 "TributaryCertificateExpiring")) {
             assertTrue(rules.toString().contains(alert), alert + " is among the rules");
@@ -95,6 +115,14 @@ class ObservabilityDocsIT {
         stale.removeAll(exported);
         assertEquals(Set.of(), stale, "documented metrics that nothing exports");
         assertFalse(documented.isEmpty());
+    }
+
+    /** promtool (Debian's prometheus package, installed by the test scripts), reading {@code stdin} if given. */
+    private Command.Result promtool(List<String> args, Path stdin) {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", "-c",
+                "exec promtool \"$@\"" + (stdin == null ? "" : " < " + "'" + stdin + "'"), "promtool"));
+        command.addAll(args);
+        return Command.run(command, Map.of(), root, Duration.ofSeconds(60), root.resolve("promtool.log"));
     }
 
     private static Set<String> metrics(String text) {
