@@ -160,8 +160,10 @@ public final class GatewayProcess implements AutoCloseable {
         cmd.add("-cp");
         cmd.add(testClassPath());
         if (config.central()) {
-            cmd.addAll(List.of(CENTRAL_MAIN_CLASS, "central", "--data", config.dataDir().toString(), "--bind", "127.0.0.1",
-                    "--http-port", "0"));
+            cmd.addAll(List.of(CENTRAL_MAIN_CLASS, "central", "--data", config.dataDir().toString(), "--bind", "127.0.0.1"));
+            if (!config.extraArgs().contains("--http-port")) {
+                cmd.addAll(List.of("--http-port", "0"));
+            }
             if (!config.extraArgs().contains("--grpc-port")) {
                 cmd.addAll(List.of("--grpc-port", "0"));
             }

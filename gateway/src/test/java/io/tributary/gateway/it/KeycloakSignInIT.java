@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Against a real Keycloak (the distribution from Maven Central, unpacked by the build, realm
  * imported from src/test/resources/keycloak): a realm user maps the share with rclone using only
  * a user name and password, as a Windows drive would, and a token Keycloak issued opens the share
- * for its bearer.
+ * for its bearer; an admin signs in to central's console through Keycloak's own login page
+ * (authorization code with PKCE), and a realm user without the admin role cannot.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeycloakSignInIT {
@@ -48,6 +48,7 @@ class KeycloakSignInIT {
 
     private Process keycloak;
     private String issuer;
+    private int consolePort;
 
     @BeforeAll
     void startKeycloak() throws Exception {
@@ -56,8 +57,11 @@ class KeycloakSignInIT {
             fail("no Keycloak distribution at " + home + "; the gateway build unpacks it (mvn process-test-resources)");
         }
         Path imports = Files.createDirectories(home.resolve("data/import"));
+        consolePort = freePort();
         try (InputStream realm = getClass().getResourceAsStream("/keycloak/tributary-realm.json")) {
-            Files.copy(realm, imports.resolve("tributary-realm.json"), StandardCopyOption.REPLACE_EXISTING);
+            // The console client may only send codes to the central this test starts.
+            Files.writeString(imports.resolve("tributary-realm.json"), new String(realm.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("CONSOLE_ORIGIN", "http://127.0.0.1:" + consolePort));
         }
         // A realm kept from an earlier run would make the import skip it: start from an empty database.
         deleteTree(home.resolve("data/h2"));
@@ -141,6 +145,97 @@ class KeycloakSignInIT {
                     .header("Authorization", "Bearer " + token.substring(0, token.length() - 4) + "AAAA").timeout(Duration.ofSeconds(30))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, tampered.statusCode(), "a token with a broken signature");
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void anAdminSignsInToTheConsoleThroughKeycloaksLoginPageAndAUserWithoutTheRoleCannot() throws Exception {
+        GatewayProcess.Config config = GatewayProcess.Config.central("central", temp.resolve("central")).extraArgs(
+                "--http-port", Integer.toString(consolePort), "--oidc-issuer", issuer, "--oidc-client", "tributary-console");
+        try (GatewayProcess central = GatewayProcess.start(config)) {
+            URI console = URI.create("http://127.0.0.1:" + consolePort);
+            HttpResponse<String> options = HttpClient.newHttpClient().send(HttpRequest.newBuilder(console.resolve("/api/v1/sign-in-options"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(options.body().contains("\"oidc\":true"), options.body());
+
+            Browser ada = new Browser();
+            HttpResponse<String> landed = ada.signInThroughKeycloak(console, "ada", "adas-test-password");
+            assertEquals("/console/#/fleet", landed.headers().firstValue("Location").orElse(""), landed::toString);
+            HttpResponse<String> session = ada.get(console.resolve("/api/v1/session"));
+            assertEquals(200, session.statusCode(), session::body);
+            assertEquals("ada", JSONObjectUtils.parse(session.body()).get("user"));
+            // The code and state were used up: sending the browser back with them signs nobody in.
+            HttpResponse<String> replay = new Browser().get(URI.create(ada.callback));
+            assertTrue(replay.headers().firstValue("Location").orElse("").contains("signin_error="), "a replayed callback is refused");
+            assertTrue(replay.headers().firstValue("Set-Cookie").isEmpty(), "and gets no session");
+
+            Browser kim = new Browser();
+            HttpResponse<String> refused = kim.signInThroughKeycloak(console, "kim", "kims-test-password");
+            String location = java.net.URLDecoder.decode(refused.headers().firstValue("Location").orElse(""), StandardCharsets.UTF_8);
+            assertTrue(location.startsWith("/console/#/?signin_error=") && location.contains("tributary-admin"), location);
+            assertEquals(401, kim.get(console.resolve("/api/v1/session")).statusCode(), "kim has no console session");
+        }
+    }
+
+    /**
+     * A browser's part of the code flow: follows the redirects by hand and keeps each host's
+     * cookies (by host and port only; the JDK's cookie store skips the Secure cookies Keycloak
+     * sets, which a browser keeps for loopback).
+     */
+    private final class Browser {
+        private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        private final Map<String, Map<String, String>> cookies = new HashMap<>();
+        private String callback;
+
+        HttpResponse<String> get(URI uri) throws Exception {
+            return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)));
+        }
+
+        private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+            HttpRequest built = request.build();
+            String site = built.uri().getAuthority();
+            Map<String, String> jar = cookies.computeIfAbsent(site, k -> new java.util.LinkedHashMap<>());
+            if (!jar.isEmpty()) {
+                request.header("Cookie", String.join("; ", jar.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+                built = request.build();
+            }
+            HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            for (String set : response.headers().allValues("Set-Cookie")) {
+                String pair = set.split(";", 2)[0];
+                int eq = pair.indexOf('=');
+                String name = pair.substring(0, eq).strip();
+                String value = pair.substring(eq + 1).strip();
+                if (value.isEmpty() || set.toLowerCase(java.util.Locale.ROOT).contains("max-age=0")) {
+                    jar.remove(name);
+                } else {
+                    jar.put(name, value);
+                }
+            }
+            return response;
+        }
+
+        /** Starts at the console, fills in Keycloak's login form, and returns central's answer to the callback. */
+        HttpResponse<String> signInThroughKeycloak(URI console, String user, String password) throws Exception {
+            HttpResponse<String> start = get(console.resolve("/api/v1/session/oidc"));
+            assertEquals(302, start.statusCode(), start::body);
+            URI authorize = URI.create(start.headers().firstValue("Location").orElseThrow());
+            assertTrue(authorize.toString().startsWith(issuer) && authorize.getQuery().contains("code_challenge_method=S256"), authorize::toString);
+            HttpResponse<String> loginPage = get(authorize);
+            assertEquals(200, loginPage.statusCode(), loginPage::body);
+            java.util.regex.Matcher form = java.util.regex.Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"")
+                    .matcher(loginPage.body());
+            assertTrue(form.find(), "Keycloak's login form: " + loginPage.body());
+            URI action = URI.create(form.group(1).replace("&amp;", "&"));
+            HttpResponse<String> afterLogin = send(HttpRequest.newBuilder(action).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                            + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&credentialId=")));
+            assertEquals(302, afterLogin.statusCode(), afterLogin::body);
+            callback = afterLogin.headers().firstValue("Location").orElseThrow();
+            assertTrue(callback.startsWith(console + "/api/v1/session/oidc/callback?"), callback);
+            return get(URI.create(callback));
         }
     }
 
