@@ -15,7 +15,7 @@ export async function render(root, ctx) {
     const list = data.conflicts || [];
     body.replaceChildren(list.length
       ? h('table', { id: 'conflicts-table', class: 'data' },
-        headRow(['When', 'Share', 'Path', 'Conflict copy', 'Losing branch', 'What happened']),
+        headRow(['When', 'Share', 'Path', 'Kept at the path', 'Conflict copy', 'Losing branch', 'What happened']),
         h('tbody', null, list.map(row)))
       : h('p', { id: 'conflicts-empty', class: 'empty-state' }, 'No conflicts.'));
   } catch (err) {
@@ -30,7 +30,8 @@ function row(c) {
     h('td', null, time(c.atMillis)),
     h('td', null, c.share),
     h('td', { title: detail }, h('code', null, c.path)),
+    h('td', { class: 'winner' }, c.winnerBranch ? `${c.winnerBranch}'s version` : f.DASH),
     h('td', null, h('a', { href: f.filesHref(c.share, f.dirname(c.conflictPath)), class: 'conflict-copy' }, h('code', null, c.conflictPath))),
     h('td', null, c.loserBranch ?? f.DASH),
-    h('td', { class: 'explain' }, `The edit from ${c.loserBranch ?? 'the other branch'} was kept as ${c.conflictPath}.`));
+    h('td', { class: 'explain' }, `${c.winnerBranch ?? 'The other'}'s version stays at ${c.path}; the edit from ${c.loserBranch ?? 'the other branch'} was kept as ${c.conflictPath}.`));
 }

@@ -9,6 +9,7 @@ import io.tributary.central.console.ConsoleGuard;
 import io.tributary.central.meta.CommitResult;
 import io.tributary.central.meta.ConflictRecord;
 import io.tributary.central.meta.Entry;
+import io.tributary.central.meta.GatewayRecord;
 import io.tributary.central.meta.MetaStore;
 import io.tributary.central.meta.SharePath;
 import io.tributary.central.versions.FileHistory;
@@ -140,10 +141,16 @@ public final class AdminApi implements HttpService {
             }
         }
         JsonArrayBuilder list = Json.createArrayBuilder();
+        java.util.Map<String, String> branches = new java.util.HashMap<>();
+        for (GatewayRecord g : meta.gateways()) {
+            branches.put(g.gatewayId(), g.branch());
+        }
         for (ConflictRecord c : meta.conflicts(share.orElse(null), 1000)) {
             list.add(Json.createObjectBuilder().add("id", c.id()).add("share", c.share()).add("path", c.path())
                     .add("conflictPath", c.conflictPath()).add("winner", version(c.winnerGateway(), c.winnerPosition()))
                     .add("loser", version(c.loserGateway(), c.loserPosition())).add("loserBranch", c.loserBranch())
+                    // The version kept at the path came from a gateway, or from central itself (a restore).
+                    .add("winnerBranch", branches.getOrDefault(c.winnerGateway(), c.winnerGateway()))
                     .add("revision", c.revision()).add("atMillis", c.atMillis()));
         }
         return Json.createObjectBuilder().add("conflicts", list).build();

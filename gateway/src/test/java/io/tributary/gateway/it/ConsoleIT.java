@@ -243,20 +243,22 @@ class ConsoleIT {
         waitPage("tokens");
         awaitTokenState("paris", "used");
 
-        // d. Conflicts: the conflict of budget.txt, with its conflict copy and the branch that lost.
+        // d. Conflicts: the conflict of budget.txt, which branch's version stays, its conflict copy and the branch that lost.
         click("a[data-nav='conflicts']");
         waitPage("conflicts");
         List<String> conflict = waitUntil("the conflict of budget.txt listed", STEP, d -> {
             for (String row : strings(js("return Array.from(document.querySelectorAll('#conflicts-table tbody tr'))"
                     + ".map(tr => Array.from(tr.children).map(td => td.textContent.trim()).join('|'));"))) {
                 List<String> cells = List.of(row.split("\\|", -1));
-                if (cells.size() >= 5 && cells.get(2).endsWith("budget.txt") && cells.get(3).contains("budget (conflict from ")) {
+                if (cells.size() >= 6 && cells.get(2).endsWith("budget.txt") && cells.get(4).contains("budget (conflict from ")) {
                     return cells;
                 }
             }
             return null;
         });
-        assertTrue(List.of("lyon", "oslo").contains(conflict.get(4)), "the losing branch: " + conflict);
+        assertTrue(List.of("lyon", "oslo").contains(conflict.get(5)), "the losing branch: " + conflict);
+        String winner = conflict.get(5).equals("lyon") ? "oslo" : "lyon";
+        assertEquals(winner + "'s version", conflict.get(3), "the other branch's version stays at the path: " + conflict);
         assertFalse(driver.findElements(By.cssSelector("#conflicts-table a.conflict-copy")).isEmpty(), "the copy links to its folder");
         screenshot("conflicts");
 
