@@ -4,7 +4,7 @@ import { api, errorBox } from '../api.js';
 import * as f from '../format.js';
 
 const COLUMNS = ['Branch', 'Status', 'Version', 'Last seen', { label: 'Upstream lag', num: true },
-  { label: 'Journal backlog', num: true }, 'Cache use', { label: 'Hit ratio', num: true }, ''];
+  { label: 'Journal backlog', num: true }, 'Cache use', { label: 'Hit ratio', num: true }, 'Throughput (5 min)', ''];
 
 export async function render(root, ctx) {
   const confirming = new Set(); // branches whose revoke confirmation is open
@@ -35,6 +35,7 @@ export async function render(root, ctx) {
       h('td', { class: 'num' }, f.backlog(g.journalBacklogEntries, g.journalBacklogBytes)),
       h('td', null, cacheCell(g)),
       h('td', { class: 'num' }, f.percent(g.cacheHitRatio)),
+      h('td', { class: 'spark-cell' }, sparkline(g.throughput || [])),
       actions(g));
   }
 
@@ -95,4 +96,37 @@ export async function render(root, ctx) {
   await load();
   ctx.ready();
   ctx.poll(load, 5000);
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A small line chart of client bytes (in + out) and upstream bytes per second, newest on the right. */
+function sparkline(samples) {
+  if (samples.length < 2) return h('span', { class: 'muted small' }, 'no samples yet');
+  const width = 120;
+  const height = 28;
+  const client = samples.map((s) => (s.clientInBytesPerSecond || 0) + (s.clientOutBytesPerSecond || 0));
+  const upstream = samples.map((s) => s.upstreamBytesPerSecond || 0);
+  const top = Math.max(1, ...client, ...upstream);
+  const points = (values) => values.map((v, i) =>
+    `${((i / (values.length - 1)) * width).toFixed(1)},${(height - 1 - (v / top) * (height - 2)).toFixed(1)}`).join(' ');
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('role', 'img');
+  const last = samples[samples.length - 1];
+  svg.setAttribute('aria-label', `client ${f.rate(client[client.length - 1])}, upstream ${f.rate(last.upstreamBytesPerSecond)}`);
+  for (const [values, kind] of [[client, 'client'], [upstream, 'upstream']]) {
+    const line = document.createElementNS(SVG, 'polyline');
+    line.setAttribute('points', points(values));
+    line.setAttribute('class', `spark-${kind}`);
+    line.setAttribute('fill', 'none');
+    svg.append(line);
+  }
+  const title = document.createElementNS(SVG, 'title');
+  title.textContent = `now: client ${f.rate(client[client.length - 1])}, upstream ${f.rate(last.upstreamBytesPerSecond)}`;
+  svg.append(title);
+  return svg;
 }

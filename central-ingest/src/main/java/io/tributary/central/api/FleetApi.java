@@ -27,6 +27,8 @@ import static io.tributary.central.api.JsonRoutes.answer;
 
 /** The fleet as the console sees it: gateways, their heartbeats and throughput, branch revocation, shares and their access. */
 public final class FleetApi implements HttpService {
+    /** The fleet list carries the last five minutes of each gateway's rates, for its sparkline. */
+    static final int LISTED_SAMPLES = 60;
     /** Three missed heartbeats (one each 5 s) and a gateway counts as offline. */
     static final long CONNECTED_WITHIN_MILLIS = 15_000;
 
@@ -53,7 +55,7 @@ public final class FleetApi implements HttpService {
     private JsonValue gateways(ServerRequest req) throws SQLException {
         JsonArrayBuilder list = Json.createArrayBuilder();
         for (GatewayRecord g : meta.gateways()) {
-            list.add(describe(g));
+            list.add(describe(g).add("throughput", samples(g, LISTED_SAMPLES)));
         }
         return Json.createObjectBuilder().add("gateways", list).build();
     }
@@ -67,14 +69,20 @@ public final class FleetApi implements HttpService {
                 .orElseThrow(() -> new NotFoundException("no gateway '" + id + "' has ever connected"));
         JsonArrayBuilder rules = Json.createArrayBuilder();
         g.accessRules().forEach(rules::add);
+        return describe(g).add("accessRules", rules).add("throughput", samples(g, Integer.MAX_VALUE)).build();
+    }
+
+    /** The gateway's newest {@code limit} rate samples, oldest first. */
+    private JsonArrayBuilder samples(GatewayRecord g, int limit) {
+        List<Throughput.Sample> all = throughput.of(g.gatewayId());
         JsonArrayBuilder samples = Json.createArrayBuilder();
-        for (Throughput.Sample s : throughput.of(g.gatewayId())) {
+        for (Throughput.Sample s : all.subList(Math.max(0, all.size() - limit), all.size())) {
             samples.add(Json.createObjectBuilder().add("atMillis", s.atMillis())
                     .add("clientInBytesPerSecond", s.clientInBytesPerSecond())
                     .add("clientOutBytesPerSecond", s.clientOutBytesPerSecond())
                     .add("upstreamBytesPerSecond", s.upstreamBytesPerSecond()));
         }
-        return describe(g).add("accessRules", rules).add("throughput", samples).build();
+        return samples;
     }
 
     private JsonObjectBuilder describe(GatewayRecord g) throws SQLException {

@@ -214,6 +214,9 @@ class ConsoleIT {
             return rows.size() == 2 && rows.contains("lyon=connected") && rows.contains("oslo=connected") ? rows : null;
         });
         assertEquals(List.of("lyon=connected", "oslo=connected"), fleetRows.stream().sorted().toList());
+        // Each row's sparkline needs two rate samples: three heartbeats, one each 5 s; the page polls every 5 s.
+        waitUntil("a throughput sparkline on both rows", Duration.ofSeconds(45),
+                d -> d.findElements(By.cssSelector("#fleet-table tr[data-gateway] svg.spark polyline.spark-client")).size() == 2);
         screenshot("fleet");
         click("#fleet-table tr[data-gateway='lyon'] td.branch a");
         waitPage("gateway");
