@@ -8,7 +8,7 @@
 #                                    1-16 KiB, 100 of 0.5-4 MiB, 4 of 64-200 MiB,
 #                                    2,012 duplicates), text-like and random
 #   bench/make-tree.sh --small DIR   5,000 files of 4 KiB in 50 directories
-#   bench/make-tree.sh --warmup DIR  ~250 MB of other content, uploaded untimed first
+#   bench/make-tree.sh --warmup DIR  ~750 MB of other content, uploaded untimed first
 #
 # DIR must not exist or be empty.
 set -euo pipefail

@@ -9,7 +9,7 @@
 #   rename    the 200-file folder renamed: bytes sent (target: fewer than rsync)
 #   small     10,000 files of 4 KiB into an empty share: files/s (target: >= 2,000)
 #
-# An untimed warm-up sync of other content (upload.sh's ~250 MB warm-up tree) comes first, so
+# An untimed warm-up sync of other content (upload.sh's ~750 MB warm-up tree) comes first, so
 # that the gateway's JIT is warm, as upload.sh does for every server.
 #
 # The client runs as users run it, through ./tributary sync (heap, JIT and AOT cache as there).
@@ -51,7 +51,7 @@ for i in range(10000):
     os.makedirs(d, exist_ok=True)
     open(f"{d}/f{i:05d}.bin", "wb").write(r.randbytes(4096))
 PY
-# Warm-up content the timed steps never see, the same as upload.sh's: ~250 MB shaped like the
+# Warm-up content the timed steps never see, the same as upload.sh's: ~750 MB shaped like the
 # tree (small and large, text-like and random), so the gateway's JIT has compiled every path of
 # the timed steps, as after minutes of service.
 "$here/make-tree.sh" --warmup "$WORK/warmup" >/dev/null

@@ -53,7 +53,7 @@
 #   TREE_DIR        mixed tree to upload; generated there if missing (default $WORK/tree)
 #   SMALL_TREE_DIR  small-files tree; generated there if missing (default $WORK/small-tree)
 #   CONNECTIONS     concurrent PUT connections (default 8)
-#   WARMUP=0        skip the untimed warm-up upload of WARMUP_TREE_DIR (~250 MB of other
+#   WARMUP=0        skip the untimed warm-up upload of WARMUP_TREE_DIR (~750 MB of other
 #                   content, default $WORK/warmup-tree) that every server gets first
 #   BUILD=1         run the Maven build even if the gateway jar exists
 #   GATEWAY_ARGS    extra gateway arguments (default "--bind 127.0.0.1")
