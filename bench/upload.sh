@@ -501,8 +501,18 @@ if [[ " $SERVERS " == *" tributary-"* ]]; then
     fi
     gateway_version+=", jar built $(date -u -d "@$gateway_jar_mtime" '+%Y-%m-%d %H:%M UTC')"
 fi
-if [[ " $SERVERS " == *" rclone "* ]]; then command -v rclone >/dev/null || die "rclone not installed"; fi
-if [[ " $SERVERS " == *" nginx "* ]]; then command -v nginx >/dev/null || die "nginx not installed"; fi
+# The peers come from Debian's packages, installed here when missing (nginx's WebDAV extension
+# module too); the benchmark starts its own nginx with its own configuration.
+need=()
+if [[ " $SERVERS " == *" rclone "* ]] && ! command -v rclone >/dev/null; then need+=(rclone); fi
+if [[ " $SERVERS " == *" nginx "* ]] && ! command -v nginx >/dev/null; then need+=(nginx libnginx-mod-http-dav-ext); fi
+if (( ${#need[@]} )); then
+    log "installing ${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2 \
+        || die "cannot install ${need[*]}"
+    # Debian's package starts a system nginx on port 80; the benchmark needs none.
+    if [[ " ${need[*]} " == *" nginx "* ]]; then service nginx stop >/dev/null 2>&1 || pkill -x nginx || true; fi
+fi
 
 ensure_tree() {   # dir kind
     local dir=$1 kind=$2
