@@ -13,6 +13,7 @@ import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.tributary.proto.auth.IssuerEndpoint;
 
 import java.io.IOException;
 import java.net.URI;
@@ -239,24 +240,16 @@ public final class OidcSignIn {
         return p;
     }
 
-    /** An endpoint the document names: https, or http on the issuer's own loopback host. */
+    /** An endpoint the document names, checked as {@link IssuerEndpoint} says. */
     private URI endpoint(Map<String, Object> doc, String field) throws Refused {
         if (!(doc.get(field) instanceof String value)) {
             throw new Refused("the issuer's discovery document names no " + field);
         }
-        URI uri;
         try {
-            uri = new URI(value);
-        } catch (java.net.URISyntaxException e) {
-            throw new Refused(field + " is not a URL: " + value);
+            return IssuerEndpoint.check(settings.oidcIssuer(), value, field);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(e.getMessage());
         }
-        boolean https = "https".equalsIgnoreCase(uri.getScheme());
-        boolean sameHttp = "http".equalsIgnoreCase(uri.getScheme()) && "http".equalsIgnoreCase(settings.oidcIssuer().getScheme())
-                && settings.oidcIssuer().getHost().equals(uri.getHost());
-        if (uri.getHost() == null || !(https || sameHttp)) {
-            throw new Refused(field + " " + value + " is not https");
-        }
-        return uri;
     }
 
     private void expire() {

@@ -1,6 +1,7 @@
 package io.tributary.gateway.auth;
 
 import com.nimbusds.jose.JOSEException;
+import io.tributary.proto.auth.IssuerEndpoint;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -161,21 +162,13 @@ public final class TokenVerifier {
         return checkedUri(jwks, "jwks_uri").toURL();
     }
 
-    /** An endpoint the document names: https, or http only where the issuer itself is (on this machine). */
+    /** An endpoint the document names, checked as {@link IssuerEndpoint} says. */
     private URI checkedUri(String value, String what) throws IOException {
-        URI uri;
         try {
-            uri = new URI(value);
-        } catch (java.net.URISyntaxException e) {
-            throw new IOException(what + " is not a URL: " + value);
+            return IssuerEndpoint.check(settings.issuer(), value, what);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage());
         }
-        boolean https = "https".equalsIgnoreCase(uri.getScheme());
-        boolean sameLoopback = "http".equalsIgnoreCase(uri.getScheme()) && "http".equalsIgnoreCase(settings.issuer().getScheme())
-                && settings.issuer().getHost().equals(uri.getHost());
-        if (uri.getHost() == null || !(https || sameLoopback)) {
-            throw new IOException(what + " " + value + " is not https");
-        }
-        return uri;
     }
 
     private ConfigurableJWTProcessor<SecurityContext> processorFor(URL jwks) {
