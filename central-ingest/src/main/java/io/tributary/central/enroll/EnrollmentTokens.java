@@ -121,12 +121,10 @@ public final class EnrollmentTokens {
     public List<Listed> list(int limit) throws SQLException {
         return db.transaction(c -> {
             List<Listed> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT token_hash, branch, created_millis, expires_millis, used_millis,"
-                    + " revoked_millis FROM enrollment_tokens ORDER BY created_millis DESC, token_hash")) {
+            try (PreparedStatement ps = c.prepareStatement(SELECT_LISTED + " ORDER BY created_millis DESC, token_hash")) {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (out.size() < limit && rs.next()) {
-                        out.add(new Listed(rs.getString(1).substring(0, ID_LENGTH), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                                rs.getLong(5), rs.getLong(6)));
+                        out.add(listed(rs));
                     }
                 }
             }
@@ -144,20 +142,26 @@ public final class EnrollmentTokens {
             throw new IllegalArgumentException("a token id is " + ID_LENGTH + " lowercase hex digits");
         }
         long now = clock.getAsLong();
-        Outcome outcome = db.transaction(c -> {
-            String hash = null;
-            try (PreparedStatement q = c.prepareStatement("SELECT token_hash, used_millis FROM enrollment_tokens WHERE token_hash LIKE ?")) {
+        record Revoked(Listed token, String refusal) {
+        }
+        Revoked outcome = db.transaction(c -> {
+            Listed found;
+            String hash;
+            try (PreparedStatement q = c.prepareStatement(SELECT_LISTED + " WHERE token_hash LIKE ?")) {
                 q.setString(1, id + "%");
                 try (ResultSet rs = q.executeQuery()) {
                     if (!rs.next()) {
-                        return new Outcome(null, "no enrollment token has the id " + id);
+                        return new Revoked(null, "no enrollment token has the id " + id);
                     }
+                    found = listed(rs);
                     hash = rs.getString(1);
-                    rs.getLong(2);
-                    if (!rs.wasNull()) {
-                        return new Outcome(null, "the enrollment token " + id + " has been used already");
-                    }
                 }
+            }
+            if (found.usedMillis() > 0) {
+                return new Revoked(null, "the enrollment token " + id + " has been used already");
+            }
+            if (found.revokedMillis() > 0) {
+                return new Revoked(found, null);
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE enrollment_tokens SET revoked_millis = ?"
                     + " WHERE token_hash = ? AND used_millis IS NULL AND revoked_millis IS NULL")) {
@@ -165,11 +169,20 @@ public final class EnrollmentTokens {
                 ps.setString(2, hash);
                 ps.executeUpdate();
             }
-            return new Outcome(hash, null);
+            return new Revoked(new Listed(found.id(), found.branch(), found.createdMillis(), found.expiresMillis(), 0, now), null);
         });
         if (outcome.refusal() != null) {
             throw new TokenRefusedException(outcome.refusal());
         }
-        return list(Integer.MAX_VALUE).stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow();
+        return outcome.token();
+    }
+
+    private static final String SELECT_LISTED = "SELECT token_hash, branch, created_millis, expires_millis, used_millis,"
+            + " revoked_millis FROM enrollment_tokens";
+
+    /** A row of {@link #SELECT_LISTED}; absent times read as 0. */
+    private static Listed listed(ResultSet rs) throws SQLException {
+        return new Listed(rs.getString(1).substring(0, ID_LENGTH), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                rs.getLong(5), rs.getLong(6));
     }
 }
