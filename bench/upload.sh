@@ -59,6 +59,8 @@
 #   GATEWAY_ARGS    extra gateway arguments (default "--bind 127.0.0.1")
 #   QUIET_PCT, QUIET_WAIT, OTHER_MAX, ATTEMPTS   see Fairness (10 %, 600 s, 0.10, 3)
 #   CLIENT_JAVA_OPTS  client JVM options (default: C1 only, serial GC, 256 MiB heap)
+#   PRIME_MEMORY=0  skip writing and deleting a scratch file before each timed upload, which
+#                   gives every server the same host-backed memory (bench/prime-memory.sh)
 # The Markdown result is printed on stdout and saved in $WORK/upload-results.md;
 # progress and logs go to stderr and $WORK/run/.
 set -euo pipefail
@@ -399,6 +401,8 @@ run_once() {
         started_pids+=("$watcher")
 
         local cpu0 cpu1 cpu2 settle_s rss_kib stored_mb rc=0
+        # The same cheap, host-backed free memory for every server's writes (prime-memory.sh).
+        "$here/prime-memory.sh" "$([[ $kind == tree ]] && echo 1200 || echo 100)" "$WORK"
         cpu0=$(cpu_ticks "$SERVER_PID")
         log "$server $kind #$rep (attempt $attempt): uploading $tree to $SERVER_URL"
         # shellcheck disable=SC2086  # CLIENT_JAVA_OPTS is a list of words
