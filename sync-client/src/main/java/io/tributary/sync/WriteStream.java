@@ -1,6 +1,7 @@
 package io.tributary.sync;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -158,7 +159,8 @@ final class WriteStream implements AutoCloseable {
                 // signatures that do not add up: send the chunk whole
             }
         }
-        return m.setData(ByteString.copyFrom(data));
+        // The array was read for this message alone and is not touched again: no copy.
+        return m.setData(UnsafeByteOperations.unsafeWrap(data));
     }
 
     private long sendOnce(FileChannel in, long offset, ChunkDigest c, BlockSignatures base, LongConsumer sent) throws IOException {
