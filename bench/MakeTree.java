@@ -116,7 +116,7 @@ public class MakeTree {
     }
 
     /**
-     * About 750 MB (three rounds of 250 MB) shaped like the mixed tree but with other content,
+     * About 750 MB (three rounds of 250 MB, plus duplicates) shaped like the mixed tree but with other content,
      * uploaded untimed first so that a JIT-compiled server is measured warm, as it would be after
      * minutes of service.
      */
@@ -140,6 +140,19 @@ public class MakeTree {
             write(dir(r.resolve("wl")).resolve("warm.log"), 52_000_000L + seeds, 48 * MIB, Kind.TEXT);
             write(r.resolve("wl/warm.img"), 52_000_001L + seeds, 64 * MIB, Kind.RANDOM);
             write(r.resolve("wl/warm.pst"), 52_000_002L + seeds, 48 * MIB, Kind.MIXED);
+            // Duplicates under other names, as in the mixed tree: without them the path of a
+            // chunk that is already stored was still cold (first compiled) in the timed upload.
+            copy(r.resolve("wl/warm.log"), dir(r.resolve("wc")).resolve("warm-old.log"));
+            for (int i = 0; i < 3; i++) {
+                Kind k = kindFor(i * 10 + 3);
+                copy(r.resolve("wm").resolve(name("wdoc", i * 10 + 3, k)), r.resolve("wc").resolve(name("wdoc-copy", i * 10 + 3, k)));
+            }
+            for (int i = 0; i < 600; i++) {
+                int src = i * 5 + 1;
+                Kind k = kindFor(src);
+                copy(r.resolve(String.format("w%02d", src / 100)).resolve(name("w", src, k)),
+                        dir(r.resolve(String.format("wc/s%d", i / 100))).resolve(name("copy-of-w", src, k)));
+            }
         }
     }
 

@@ -354,16 +354,24 @@ wait_for_quiet() {
 
 # warm_up server run: an untimed upload of other content into warmup/, so that servers
 # that compile at run time (the JVM's JIT) are measured as they run after minutes of
-# service, not while compiling. Every server gets the same warm-up.
+# service, not while compiling. Every server gets the same warm-up. Each round of the
+# warm-up tree is its own upload, and each upload ends by reading a sample back: the first
+# read loads classes that make the JIT discard code it compiled for writes (the hashing loop
+# and AES-GCM among them, seen with -XX:+PrintCompilation), so the later rounds give it
+# time to compile that code again before the timed upload.
 warm_up() {
-    local server=$1 run=$2
+    local server=$1 run=$2 round
     log "$server: warm-up upload of $WARMUP_TREE_DIR (untimed)"
     curl -s -o /dev/null -u "$BENCH_USER:$BENCH_PASS" -X MKCOL "${SERVER_URL}warmup/"
-    # shellcheck disable=SC2086
-    timeout "$CLIENT_TIMEOUT" "$java" $CLIENT_JAVA_OPTS "$here/DavUpload.java" --url "${SERVER_URL}warmup/" \
-        --user "$BENCH_USER" --pass "$BENCH_PASS" --tree "$WARMUP_TREE_DIR" --connections "$CONNECTIONS" \
-        --label "$server-warmup" >"$run/warmup.out" 2>"$run/warmup.err" \
-        || { log "$server: warm-up upload failed"; tail -5 "$run/warmup.err" >&2; return 1; }
+    for round in "$WARMUP_TREE_DIR"/*/; do
+        round=$(basename "$round")
+        curl -s -o /dev/null -u "$BENCH_USER:$BENCH_PASS" -X MKCOL "${SERVER_URL}warmup/$round/"
+        # shellcheck disable=SC2086
+        timeout "$CLIENT_TIMEOUT" "$java" $CLIENT_JAVA_OPTS "$here/DavUpload.java" --url "${SERVER_URL}warmup/$round/" \
+            --user "$BENCH_USER" --pass "$BENCH_PASS" --tree "$WARMUP_TREE_DIR/$round" --connections "$CONNECTIONS" \
+            --label "$server-warmup-$round" >>"$run/warmup.out" 2>>"$run/warmup.err" \
+            || { log "$server: warm-up upload failed"; tail -5 "$run/warmup.err" >&2; return 1; }
+    done
 }
 
 # run_once server kind(tree|small) rep; appends one line to $results
