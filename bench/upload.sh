@@ -9,6 +9,9 @@
 #   empty data directory, and reports:
 #     tree MB/s       bytes of (a) / wall time of MKCOL+PUT phases (1 MB = 10^6 B)
 #     small files/s   files of (b) / wall time of MKCOL+PUT phases
+#     ... until durable  the same rates with the time of a `sync` run right after the upload
+#                     added: what a server that answered before its data reached the disk
+#                     still owed (the warm-up is synced before the timed upload starts)
 #     server CPU s    utime+stime of the server process(es) (nginx: master plus
 #                     workers) from the start of upload (a) until the server is
 #                     idle again, so work deferred past the last response counts
@@ -400,6 +403,7 @@ run_once() {
         if ((WARMUP)); then
             warm_up "$server" "$run"
             settle "$SERVER_PID" >/dev/null || log "$server did not go idle after the warm-up"
+            sync   # the warm-up's data written back now, not during the timed upload
         fi
         wait_for_quiet
 
@@ -408,7 +412,7 @@ run_once() {
         local watcher=$!
         started_pids+=("$watcher")
 
-        local cpu0 cpu1 cpu2 settle_s rss_kib stored_mb rc=0
+        local cpu0 cpu1 cpu2 settle_s rss_kib stored_mb sync0 sync_s durable rc=0
         # The same cheap, host-backed free memory for every server's writes (prime-memory.sh).
         "$here/prime-memory.sh" "$([[ $kind == tree ]] && echo 1200 || echo 100)" "$WORK"
         cpu0=$(cpu_ticks "$SERVER_PID")
@@ -422,6 +426,10 @@ run_once() {
         started_pids+=("$client")
         wait "$client" || rc=$?
         forget_pid "$client"
+        # Until durable: a server that did not fsync before answering writes its data back now.
+        sync0=$(date +%s.%N)
+        sync
+        sync_s=$(awk -v a="$sync0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
         cpu1=$(cpu_ticks "$SERVER_PID")
         settle_s=$(settle "$SERVER_PID") || log "$server did not go idle within ${SETTLE_TIMEOUT}s after upload"
         cpu2=$(cpu_ticks "$SERVER_PID")
@@ -455,7 +463,9 @@ run_once() {
                     v["mb_per_s"], v["files_per_s"], v["wall_s"], v["client_cpu_s"],
                     (c2 - c0) / hz, (c1 - c0) / hz, (c2 - c1) / hz, st, rss / 1024, mb, v["other_cpu_s"]
             }' <<<"$line")
-        log "  $(awk -F'\t' '{ printf "%s MB/s, %s files/s, wall %s s, server CPU %s s, client CPU %s s, RSS %s MiB, stored %s MB, other processes %s CPU s", $4, $5, $6, $8, $7, $12, $13, $14 }' <<<"$row")"
+        log "  $(awk -F'\t' -v sy="$sync_s" '{ printf "%s MB/s, %s files/s, wall %s s, then sync %s s, server CPU %s s, client CPU %s s, RSS %s MiB, stored %s MB, other processes %s CPU s", $4, $5, $6, sy, $8, $7, $12, $13, $14 }' <<<"$row")"
+        # columns 16 sync_s and 17 the rate until durable (MB/s for the tree, files/s for small)
+        durable=$(awk -F'\t' -v sy="$sync_s" -v k="$kind" '{ printf "%.1f", (k == "tree" ? $4 : $5) * $6 / ($6 + sy) }' <<<"$row")
 
         local other=${row##*$'\t'}
         disturbed=$(awk -v o="$other" -v w="$(cut -f6 <<<"$row")" -v m="$OTHER_MAX" 'BEGIN { print (o > m * w + 0.2) ? 1 : 0 }')
@@ -465,17 +475,18 @@ run_once() {
             other=$((1000000 + attempt))   # rank below any run without Maven
         fi
         if ((disturbed == 0)); then
-            printf '%s\tok\n' "$row" >>"$results"
+            printf '%s\tok\t%s\t%s\n' "$row" "$sync_s" "$durable" >>"$results"
             return 0
         fi
         if [[ -z $best_other ]] || awk -v a="$other" -v b="$best_other" 'BEGIN { exit !(a < b) }'; then
-            best_row=$row
+            best_row=$row$'\t'$sync_s$'\t'$durable
             best_other=$other
         fi
         if ((attempt < ATTEMPTS)); then log "  disturbed by other load; repeating"; fi
     done
     log "  every attempt was disturbed; keeping the least disturbed one, flagged"
-    printf '%s\tnoisy\n' "$best_row" >>"$results"
+    # best_row carries columns 16 and 17 after 14: put the flag back in column 15
+    awk -F'\t' -v OFS='\t' '{ f16 = $15; f17 = $16; $15 = "noisy"; $16 = f16; $17 = f17; print }' <<<"$best_row" >>"$results"
 }
 
 # ---- setup ---------------------------------------------------------------------
@@ -601,11 +612,12 @@ report() {
         "HTTP/1.1 connections; HTTP Basic auth on every server; all on 127.0.0.1"
     echo "- Runs: REPEAT=$REPEAT, median shown; every run into a fresh empty data directory"
     echo
-    echo "| server | tree MB/s | small files/s | server CPU s | client CPU s | server peak RSS MiB |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| server | tree MB/s | small files/s | tree MB/s until durable | small files/s until durable | server CPU s | client CPU s | server peak RSS MiB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     for s in $SERVERS; do
-        printf '| %s%s | %s | %s | %s | %s | %s |\n' "$s" "$(noisy_mark "$s")" \
+        printf '| %s%s | %s | %s | %s | %s | %s | %s | %s |\n' "$s" "$(noisy_mark "$s")" \
             "$(fmt "$(median "$s" tree 4)" %.1f)" "$(fmt "$(median "$s" small 5)" %.0f)" \
+            "$(fmt "$(median "$s" tree 17)" %.1f)" "$(fmt "$(median "$s" small 17)" %.0f)" \
             "$(fmt "$(median "$s" tree 8)" %.1f)" "$(fmt "$(median "$s" tree 7)" %.1f)" \
             "$(fmt "$(median "$s" tree 12)" %.0f)"
     done
@@ -617,7 +629,9 @@ report() {
             [[ " $SERVERS " == *" $b "* ]] || continue
             awk -v g="$g" -v b="$b" -v gm="$(median "$g" tree 4)" -v bm="$(median "$b" tree 4)" \
                 -v gf="$(median "$g" small 5)" -v bf="$(median "$b" small 5)" \
-                'BEGIN { printf "- %s / %s: %.2fx tree MB/s, %.2fx small files/s\n", g, b, gm / bm, gf / bf }'
+                -v gd="$(median "$g" tree 17)" -v bd="$(median "$b" tree 17)" \
+                -v gs="$(median "$g" small 17)" -v bs="$(median "$b" small 17)" \
+                'BEGIN { printf "- %s / %s: %.2fx tree MB/s, %.2fx small files/s; until durable %.2fx and %.2fx\n", g, b, gm / bm, gf / bf, gd / bd, gs / bs }'
         done
     done
     echo
@@ -638,7 +652,9 @@ report() {
         "from the start of the upload until the server was idle again. Client CPU = CPU time of the" \
         "client during its timed phases. Peak RSS = VmHWM (nginx: summed over master + workers)." \
         "rclone and nginx do not fsync; tributary-fsync acknowledges a PUT after fsync," \
-        "tributary-os leaves flushing to the OS. Data on disk = blocks allocated in the data directory" \
+        "tributary-os leaves flushing to the OS. Until durable = the same, counting also a \`sync\`" \
+        "run right after the upload (the warm-up was synced before the upload started), so servers" \
+        "that answered before their data was on disk are timed until it is. Data on disk = blocks allocated in the data directory" \
         "after the upload (the gateway keeps deduplicated, compressed, encrypted chunks, its index and" \
         "its journal; the others keep plain copies)." \
         "nginx checks a {PLAIN} password file entry. Other load = CPU used by anything but client and" \
