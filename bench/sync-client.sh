@@ -61,7 +61,7 @@ PY
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 echo "starting the gateway and the rsync daemon..." >&2
-"$java" "${flags[@]}" -Xmx160m -Xmn48m -XX:+UseSerialGC -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
+"$java" "${flags[@]}" -Xmx160m -Xmn48m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=2000 -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
   --data "$WORK/gw" --share-port 0 --http-port 0 --grpc-port 0 --share share --share small --share warmup \
   --local-user bench:bench --durability fsync >"$WORK/gateway.log" 2>&1 &
 pids+=($!)

@@ -61,7 +61,7 @@ start central -Xmx256m -XX:+UseSerialGC -cp "$central_cp" io.tributary.central.c
   central --data "$WORK/central" --grpc-port 0 --http-port 0
 grpc=$port1
 gateway() {
-  start "$1" -Xmx160m -Xmn48m -XX:+UseSerialGC -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
+  start "$1" -Xmx160m -Xmn48m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=2000 -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
     --data "$WORK/$1" --keys "$WORK/keys" --share-port 0 --http-port 0 --local-user bench:bench \
     --central "127.0.0.1:$grpc" --branch "$1"
 }
