@@ -384,7 +384,7 @@ warm_up() {
 # runs are repeated up to ATTEMPTS times, then the least disturbed one is kept
 # and flagged.
 run_once() {
-    local server=$1 kind=$2 rep=$3 tree run data attempt line row best_row="" best_other="" disturbed
+    local server=$1 kind=$2 rep=$3 tree run data attempt line row best_row="" best_after="" best_other="" disturbed
     tree=$TREE_DIR
     [[ $kind == small ]] && tree=$SMALL_TREE_DIR
     for ((attempt = 1; attempt <= ATTEMPTS; attempt++)); do
@@ -457,6 +457,7 @@ run_once() {
 
         # columns: 1 server 2 kind 3 rep 4 mb/s 5 files/s 6 wall_s 7 client_cpu 8 server_cpu
         # 9 server_cpu_upload 10 server_cpu_after 11 settle_s 12 rss_mib 13 stored_mb 14 other_cpu 15 flag
+        # 16 sync_s 17 rate until durable (MB/s for the tree, files/s for small)
         row=$(awk -v s="$server" -v k="$kind" -v r="$rep" -v c0="$cpu0" -v c1="$cpu1" -v c2="$cpu2" \
             -v hz="$CLK_TCK" -v st="$settle_s" -v rss="$rss_kib" -v mb="$stored_mb" '{
                 for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -465,7 +466,6 @@ run_once() {
                     (c2 - c0) / hz, (c1 - c0) / hz, (c2 - c1) / hz, st, rss / 1024, mb, v["other_cpu_s"]
             }' <<<"$line")
         log "  $(awk -F'\t' -v sy="$sync_s" '{ printf "%s MB/s, %s files/s, wall %s s, then sync %s s, server CPU %s s, client CPU %s s, RSS %s MiB, stored %s MB, other processes %s CPU s", $4, $5, $6, sy, $8, $7, $12, $13, $14 }' <<<"$row")"
-        # columns 16 sync_s and 17 the rate until durable (MB/s for the tree, files/s for small)
         durable=$(awk -F'\t' -v sy="$sync_s" -v k="$kind" '{ printf "%.1f", (k == "tree" ? $4 : $5) * $6 / ($6 + sy) }' <<<"$row")
 
         local other=${row##*$'\t'}
@@ -480,14 +480,14 @@ run_once() {
             return 0
         fi
         if [[ -z $best_other ]] || awk -v a="$other" -v b="$best_other" 'BEGIN { exit !(a < b) }'; then
-            best_row=$row$'\t'$sync_s$'\t'$durable
+            best_row=$row
+            best_after=$sync_s$'\t'$durable
             best_other=$other
         fi
         if ((attempt < ATTEMPTS)); then log "  disturbed by other load; repeating"; fi
     done
     log "  every attempt was disturbed; keeping the least disturbed one, flagged"
-    # best_row carries columns 16 and 17 after 14: put the flag back in column 15
-    awk -F'\t' -v OFS='\t' '{ f16 = $15; f17 = $16; $15 = "noisy"; $16 = f16; $17 = f17; print }' <<<"$best_row" >>"$results"
+    printf '%s\tnoisy\t%s\n' "$best_row" "$best_after" >>"$results"
 }
 
 # ---- setup ---------------------------------------------------------------------
