@@ -38,12 +38,26 @@ public class MakeTree {
     static final int BLOCK = 64 * 1024;
 
     static long files, bytes, dirs;
+    /** Warm-up rounds unless the command line asks for another number. */
     static final int WARMUP_ROUNDS = 3;
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2 || !(args[0].equals("mixed") || args[0].equals("small") || args[0].equals("warmup"))) {
-            System.err.println("usage: java MakeTree.java mixed|small|warmup DIR");
+        boolean known = args.length >= 2 && (args[0].equals("mixed") || args[0].equals("small") || args[0].equals("warmup"));
+        if (!known || args.length > 3 || (args.length == 3 && !args[0].equals("warmup"))) {
+            System.err.println("usage: java MakeTree.java mixed|small DIR | warmup DIR [ROUNDS]");
             System.exit(2);
+        }
+        int rounds = WARMUP_ROUNDS;
+        if (args.length == 3) {
+            try {
+                rounds = Integer.parseInt(args[2]);
+            } catch (NumberFormatException e) {
+                rounds = 0;
+            }
+            if (rounds < 1 || rounds > 20) {
+                System.err.println("MakeTree: ROUNDS is a number from 1 to 20, got " + args[2]);
+                System.exit(2);
+            }
         }
         Path root = Path.of(args[1]);
         if (Files.exists(root)) {
@@ -59,7 +73,7 @@ public class MakeTree {
         switch (args[0]) {
             case "mixed" -> mixed(root);
             case "small" -> small(root);
-            default -> warmup(root);
+            default -> warmup(root, rounds);
         }
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.printf("MakeTree %s %s files=%d dirs=%d bytes=%d (%.1f MiB) in %.1f s%n",
@@ -116,15 +130,16 @@ public class MakeTree {
     }
 
     /**
-     * About 750 MB (three rounds of 250 MB, plus duplicates) shaped like the mixed tree but with other content,
+     * About 250 MB per round (three by default), duplicates included, shaped like the mixed tree but with other content,
      * uploaded untimed first so that a JIT-compiled server is measured warm, as it would be after
      * minutes of service.
      */
-    static void warmup(Path root) throws IOException {
-        // Three rounds of other content: a JIT-compiled server given one round (250 MB) was still
+    static void warmup(Path root, int rounds) throws IOException {
+        // Rounds of other content: a JIT-compiled server given one round (250 MB) was still
         // compiling in the timed step (a gateway's C2 thread took 5 CPU s of a 1 GiB sync; 1.6 s
         // after three rounds), which is start-up, not the steady state the benchmarks measure.
-        for (int round = 0; round < WARMUP_ROUNDS; round++) {
+        // bench/sync-client.sh asks for more rounds and stops once the gateway's JIT is quiet.
+        for (int round = 0; round < rounds; round++) {
             Path r = root.resolve("r" + round);
             long seeds = round * 10_000_000L;
             SplittableRandom sizes = new SplittableRandom(0x5EED_0002L + round);

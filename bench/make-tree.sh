@@ -8,7 +8,9 @@
 #                                    1-16 KiB, 100 of 0.5-4 MiB, 4 of 64-200 MiB,
 #                                    2,012 duplicates), text-like and random
 #   bench/make-tree.sh --small DIR   5,000 files of 4 KiB in 50 directories
-#   bench/make-tree.sh --warmup DIR  ~750 MB of other content, uploaded untimed first
+#   bench/make-tree.sh --warmup DIR [ROUNDS]
+#                                    other content, uploaded untimed first: ROUNDS
+#                                    folders r0, r1, ... of ~250 MB each (default 3)
 #
 # DIR must not exist or be empty.
 set -euo pipefail
@@ -21,9 +23,9 @@ if [[ ${1:-} == --small || ${1:-} == --warmup ]]; then
     kind=${1#--}
     shift
 fi
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 [--small|--warmup] DIR" >&2
+if [[ $# -ne 1 && ! ( $kind == warmup && $# -eq 2 ) ]]; then
+    echo "usage: $0 [--small] DIR | $0 --warmup DIR [ROUNDS]" >&2
     exit 2
 fi
 
-exec "$JAVA_HOME/bin/java" "$here/MakeTree.java" "$kind" "$1"
+exec "$JAVA_HOME/bin/java" "$here/MakeTree.java" "$kind" "$@"
