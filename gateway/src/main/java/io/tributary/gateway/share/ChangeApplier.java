@@ -34,6 +34,7 @@ final class ChangeApplier {
 
     private final NamespaceDb db;
     private final Map<String, Long> roots;
+    private final DirectoryCache directories = new DirectoryCache();
 
     ChangeApplier(NamespaceDb db, Map<String, Long> roots) {
         this.db = db;
@@ -49,7 +50,7 @@ final class ChangeApplier {
             case Change.Delete d -> {
                 Node node = existing(root, d.path());
                 refuseRoot(node, "delete");
-                batch.delete(db.dirents, NamespaceDb.direntKey(node.parent(), node.name()));
+                deleteEntry(batch, node.parent(), node.name());
                 removeTree(node, batch, fx);
             }
             case Change.Move m -> move(root, m, batch, fx);
@@ -93,7 +94,7 @@ final class ChangeApplier {
             fx.replaced = true;
         } else {
             node = new Node(p.nodeId(), parent.id(), false, p.size(), p.modifiedMillis(), p.modifiedMillis(), 1, name);
-            batch.put(db.dirents, NamespaceDb.direntKey(parent.id(), name), NamespaceDb.id(node.id()));
+            putEntry(batch, parent.id(), name, node.id());
             fx.highestNodeId = node.id();
         }
         batch.put(db.nodes, NamespaceDb.id(node.id()), node.encode());
@@ -116,7 +117,7 @@ final class ChangeApplier {
             throw new ShareException(ShareException.Kind.ALREADY_EXISTS, "'" + name + "' already exists");
         }
         Node node = new Node(m.nodeId(), parent.id(), true, 0, m.modifiedMillis(), m.modifiedMillis(), 1, name);
-        batch.put(db.dirents, NamespaceDb.direntKey(parent.id(), name), NamespaceDb.id(node.id()));
+        putEntry(batch, parent.id(), name, node.id());
         batch.put(db.nodes, NamespaceDb.id(node.id()), node.encode());
         fx.highestNodeId = node.id();
         fx.target = node;
@@ -134,8 +135,8 @@ final class ChangeApplier {
             fx.replaced = true;
             removeTree(existing.get(), batch, fx);
         }
-        batch.delete(db.dirents, NamespaceDb.direntKey(source.parent(), source.name()));
-        batch.put(db.dirents, NamespaceDb.direntKey(parent.id(), name), NamespaceDb.id(source.id()));
+        deleteEntry(batch, source.parent(), source.name());
+        putEntry(batch, parent.id(), name, source.id());
         Node moved = source.withName(parent.id(), name);
         batch.put(db.nodes, NamespaceDb.id(moved.id()), moved.encode());
         fx.target = moved;
@@ -164,7 +165,7 @@ final class ChangeApplier {
     private Node copyTree(Node source, long parent, String name, boolean recursive, long now, long[] next,
                           WriteBatch batch, Effects fx) throws RocksDBException {
         Node copy = new Node(next[0]++, parent, source.directory(), source.size(), source.modifiedMillis(), now, 1, name);
-        batch.put(db.dirents, NamespaceDb.direntKey(parent, name), NamespaceDb.id(copy.id()));
+        putEntry(batch, parent, name, copy.id());
         batch.put(db.nodes, NamespaceDb.id(copy.id()), copy.encode());
         for (String[] prop : db.properties(source.id())) {
             batch.put(db.props, NamespaceDb.propKey(copy.id(), prop[0]), prop[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -197,7 +198,7 @@ final class ChangeApplier {
     private void removeTree(Node node, WriteBatch batch, Effects fx) throws RocksDBException {
         if (node.directory()) {
             for (Node child : db.children(node.id(), MAX_CHILDREN)) {
-                batch.delete(db.dirents, NamespaceDb.direntKey(node.id(), child.name()));
+                deleteEntry(batch, node.id(), child.name());
                 removeTree(child, batch, fx);
             }
         } else {
@@ -209,6 +210,17 @@ final class ChangeApplier {
         batch.delete(db.nodes, NamespaceDb.id(node.id()));
     }
 
+    /** Every directory entry a batch writes goes through here or {@link #deleteEntry}. */
+    private void putEntry(WriteBatch batch, long parent, String name, long node) throws RocksDBException {
+        directories.forget(parent, name);
+        batch.put(db.dirents, NamespaceDb.direntKey(parent, name), NamespaceDb.id(node));
+    }
+
+    private void deleteEntry(WriteBatch batch, long parent, String name) throws RocksDBException {
+        directories.forget(parent, name);
+        batch.delete(db.dirents, NamespaceDb.direntKey(parent, name));
+    }
+
     long rootOf(String share) {
         Long root = roots.get(share);
         if (root == null) {
@@ -217,19 +229,49 @@ final class ChangeApplier {
         return root;
     }
 
+    /**
+     * The node at {@code path} under the share root {@code root}. Lookups are exact: a name that
+     * differs from the stored one only in case finds nothing (creating it is refused instead).
+     * The directories on the way come from {@link #directories} where it has them.
+     */
     Optional<Node> resolve(long root, List<String> path) throws RocksDBException {
-        Optional<Node> node = db.node(root);
-        for (String name : path) {
-            if (node.isEmpty() || !node.get().directory()) {
+        if (path.isEmpty()) {
+            return db.node(root);
+        }
+        long parent = root;
+        int last = path.size() - 1;
+        for (int i = 0; i < last; i++) {
+            String name = path.get(i);
+            DirectoryCache.Dir cached = directories.get(parent, name);
+            if (cached != null) {
+                if (!cached.name().equals(name)) {
+                    return Optional.empty();
+                }
+                parent = cached.id();
+                continue;
+            }
+            Optional<Node> dir = exactChild(parent, name);
+            if (dir.isEmpty() || !dir.get().directory()) {
                 return Optional.empty();
             }
-            node = db.child(node.get().id(), name);
-            if (node.isPresent() && !node.get().name().equals(name)) {
-                // Same name but for case: lookups are exact, creation refuses the collision.
-                return Optional.empty();
-            }
+            directories.remember(parent, dir.get());
+            parent = dir.get().id();
+        }
+        Optional<Node> node = exactChild(parent, path.get(last));
+        if (node.isPresent() && node.get().directory()) {
+            directories.remember(parent, node.get());
         }
         return node;
+    }
+
+    private Optional<Node> exactChild(long parent, String name) throws RocksDBException {
+        Optional<Node> node = db.child(parent, name);
+        return node.isPresent() && node.get().name().equals(name) ? node : Optional.empty();
+    }
+
+    /** Directories cached for path resolution; for tests. */
+    int cachedDirectories() {
+        return directories.size();
     }
 
     private Node existing(long root, List<String> path) throws RocksDBException {

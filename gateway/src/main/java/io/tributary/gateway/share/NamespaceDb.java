@@ -82,6 +82,11 @@ final class NamespaceDb implements AutoCloseable {
         ColumnFamilyOptions cf = new ColumnFamilyOptions()
                 .setWriteBufferSize(8L << 20)
                 .setMaxWriteBufferNumber(2)
+                // And one over each memtable's keys (2 % of its size): a new chunk's
+                // id is looked up more than once before it is indexed, and each miss otherwise
+                // costs a skip-list search.
+                .setMemtablePrefixBloomSizeRatio(0.02)
+                .setMemtableWholeKeyFiltering(true)
                 // A Bloom filter per table file: most lookups of a new chunk's id, or of a new
                 // file's name, find nothing, and without a filter each read a block of every file.
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(new BloomFilter(10)));
