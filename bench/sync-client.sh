@@ -3,7 +3,9 @@
 # rsync daemon on 127.0.0.1, the same steps in the same run.
 #
 #   initial   the ~1 GiB mixed tree of bench/make-tree.sh plus a folder of 200 files of 8 KiB,
-#             into an empty share: wall time (target: within 2x rsync's)
+#             into an empty share: wall time (target: within 2x rsync's); also "until durable",
+#             with the time of a `sync` run right after the step added: the gateway fsyncs
+#             before it acknowledges, the rsync daemon leaves its writes in the page cache
 #   edits     the 4 large files edited in place: 64 KiB overwritten in the middle and 100 bytes
 #             inserted 4 KiB from the start of each: bytes sent (target: fewer than rsync)
 #   rename    the 200-file folder renamed: bytes sent (target: fewer than rsync)
@@ -89,27 +91,55 @@ gid = $(id -g)
 CONF
 rsync --daemon --no-detach --address=127.0.0.1 --port="$port" --config="$WORK/rsync/rsyncd.conf" &
 pids+=($!)
+rsyncd_pid=$!
 for _ in $(seq 100); do rsync "rsync://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
 
 export TRIBUTARY_USER=bench TRIBUTARY_PASSWORD=bench
 now() { date +%s.%N; }
-# tributary sync --once DIR SHARE: prints "seconds message_bytes" and keeps the client's output
-tsync() {
-  local t0 t1 out
+# Seconds a `sync` takes now: what the step just timed still owed the disk.
+sync_seconds() {
+  local t0
   t0=$(now)
-  out=$("$repo/tributary" sync "$1" "127.0.0.1:$lan/$2" --ca "$WORK/gw/tls/gateway.crt" --once --name bench 2>&1) \
-    || { echo "$out" >&2; exit 1; }
-  t1=$(now)
-  echo "$out" >>"$WORK/client.log"
-  echo "$(python3 -c "print(f'{$t1-$t0:.2f}')") $(echo "$out" | sed -n 's/.* \([0-9]*\) bytes of messages up.*/\1/p' | tail -1)"
+  sync
+  python3 -c "print(f'{$(now) - $t0:.2f}')"
 }
-# rsync DIR MODULE: prints "seconds bytes_sent"
-rs() {
-  local t0 t1 out
+ticks=$(getconf CLK_TCK)
+# CPU s (user + sys) process PID has used so far; with "children", that of its reaped children.
+cpu_s() { awk -v t="$ticks" -v c="${2:-}" '{ printf "%.2f", (c ? $16 + $17 : $14 + $15) / t }' "/proc/$1/stat"; }
+sum() { python3 -c "import sys; print(f'{sum(float(a) for a in sys.argv[1:]):.2f}')" "$@"; }
+# tributary sync --once DIR SHARE: prints "seconds message_bytes cpu_seconds" (client and gateway)
+# and keeps the client's output
+tsync() {
+  local t0 t1 out g0 g1 rc cpu
+  g0=$(cpu_s "$gw_pid")
   t0=$(now)
-  out=$(rsync -a --delete --stats --exclude=.tributary "$1/" "rsync://127.0.0.1:$port/$2/")
+  out=$(sh_pid=$BASHPID
+    "$repo/tributary" sync "$1" "127.0.0.1:$lan/$2" --ca "$WORK/gw/tls/gateway.crt" --once --name bench 2>&1
+    rc=$?
+    echo "@cpu $(cpu_s "$sh_pid" children) $rc")
   t1=$(now)
-  echo "$(python3 -c "print(f'{$t1-$t0:.2f}')") $(echo "$out" | sed -n 's/^Total bytes sent: \([0-9,]*\).*/\1/p' | tr -d ,)"
+  g1=$(cpu_s "$gw_pid")
+  read -r _ cpu rc <<<"$(tail -1 <<<"$out")"
+  ((rc == 0)) || { echo "$out" >&2; exit 1; }
+  echo "$out" >>"$WORK/client.log"
+  echo "$(python3 -c "print(f'{$t1-$t0:.2f}')") $(echo "$out" | sed -n 's/.* \([0-9]*\) bytes of messages up.*/\1/p' | tail -1) $(sum "$cpu" "$g1" "-$g0")"
+}
+# rsync DIR MODULE: prints "seconds bytes_sent cpu_seconds" (client and the daemon's workers)
+rs() {
+  local t0 t1 out d0 d1 rc cpu
+  d0=$(cpu_s "$rsyncd_pid" children)
+  t0=$(now)
+  out=$(sh_pid=$BASHPID
+    rsync -a --delete --stats --exclude=.tributary "$1/" "rsync://127.0.0.1:$port/$2/"
+    rc=$?
+    echo "@cpu $(cpu_s "$sh_pid" children) $rc")
+  t1=$(now)
+  # The daemon forks a worker per connection; its CPU counts once the daemon has reaped it.
+  for _ in $(seq 200); do pgrep -P "$rsyncd_pid" >/dev/null || break; sleep 0.05; done
+  d1=$(cpu_s "$rsyncd_pid" children)
+  read -r _ cpu rc <<<"$(tail -1 <<<"$out")"
+  ((rc == 0)) || { echo "$out" >&2; exit 1; }
+  echo "$(python3 -c "print(f'{$t1-$t0:.2f}')") $(echo "$out" | sed -n 's/^Total bytes sent: \([0-9,]*\).*/\1/p' | tr -d ,) $(sum "$cpu" "$d1" "-$d0")"
 }
 
 # CPU seconds the gateway's JIT compiler threads have used so far (from /proc; with two cores
@@ -127,7 +157,7 @@ jit_seconds() {
 rm -f "$repo/sync-client/target/sync.aot" "$repo/sync-client/target/sync.aot.conf"
 jit_before=$(jit_seconds)
 for ((round = 0; round < WARMUP_ROUNDS; round++)); do
-  read -r t_warm _ < <(tsync "$WORK/warmup/r$round" "warmup$round")
+  read -r t_warm _ _ < <(tsync "$WORK/warmup/r$round" "warmup$round")
   # The launcher records the client's start-up on its first run and builds its AOT cache in
   # the background: wait for it, so that no later step shares the CPU with that.
   for _ in $(seq 600); do [[ -f "$repo/sync-client/target/sync.aot.conf" ]] || break; sleep 0.1; done
@@ -144,12 +174,17 @@ jit_last=$jit_round
 [[ -f "$repo/sync-client/target/sync.aot" ]] || echo "note: no AOT cache for the client; timings are without it" >&2
 
 echo "initial sync..." >&2
+sync
 "$here/prime-memory.sh" 1200 "$WORK"
 jit_before=$(jit_seconds)
-read -r t_init b_init < <(tsync "$WORK/tree" share)
+read -r t_init b_init c_init < <(tsync "$WORK/tree" share)
 jit_init=$(python3 -c "print(f'{$(jit_seconds) - $jit_before:.2f}')")
+t_init_sync=$(sync_seconds)
 "$here/prime-memory.sh" 1200 "$WORK"
-read -r r_init rb_init < <(rs "$WORK/tree" bench)
+read -r r_init rb_init rc_init < <(rs "$WORK/tree" bench)
+r_init_sync=$(sync_seconds)
+t_init_durable=$(python3 -c "print(f'{$t_init + $t_init_sync:.2f}')")
+r_init_durable=$(python3 -c "print(f'{$r_init + $r_init_sync:.2f}')")
 
 echo "edits..." >&2
 python3 - "$WORK/tree/large" <<'PY'
@@ -164,28 +199,30 @@ for name in sorted(os.listdir(sys.argv[1])):
     open(p, "wb").write(data)
 PY
 changed=$((4 * (65536 + 100)))
-read -r t_edit b_edit < <(tsync "$WORK/tree" share)
-read -r r_edit rb_edit < <(rs "$WORK/tree" bench)
+read -r t_edit b_edit c_edit < <(tsync "$WORK/tree" share)
+read -r r_edit rb_edit rc_edit < <(rs "$WORK/tree" bench)
 
 echo "rename..." >&2
 mv "$WORK/tree/batch" "$WORK/tree/batch-renamed"
-read -r t_ren b_ren < <(tsync "$WORK/tree" share)
-read -r r_ren rb_ren < <(rs "$WORK/tree" bench)
+read -r t_ren b_ren c_ren < <(tsync "$WORK/tree" share)
+read -r r_ren rb_ren rc_ren < <(rs "$WORK/tree" bench)
 
 echo "10,000 small files..." >&2
 "$here/prime-memory.sh" 100 "$WORK"
-read -r t_small b_small < <(tsync "$WORK/small" small)
+read -r t_small b_small c_small < <(tsync "$WORK/small" small)
 "$here/prime-memory.sh" 100 "$WORK"
-read -r r_small rb_small < <(rs "$WORK/small" small)
+read -r r_small rb_small rc_small < <(rs "$WORK/small" small)
 
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 {
   echo "| step | tributary sync | rsync -a (daemon) | ratio | target |"
   echo "|---|---|---|---|---|"
   echo "| initial ~1 GiB tree: wall s (bytes sent) | $t_init ($b_init) | $r_init ($rb_init) | $(ratio "$t_init" "$r_init")x time | <= 2x time |"
+  echo "| the same: CPU s of both sides (client and server) | $c_init | $rc_init | $(ratio "$c_init" "$rc_init")x CPU | |"
+  echo "| the same until durable (a \`sync\` right after): wall s | $t_init_durable (sync ${t_init_sync} s) | $r_init_durable (sync ${r_init_sync} s) | $(ratio "$t_init_durable" "$r_init_durable")x time | |"
   echo "| 4 large files edited ($changed bytes changed): bytes sent | $b_edit (${t_edit} s) | $rb_edit (${r_edit} s) | $(ratio "$b_edit" "$rb_edit")x | < 1x |"
   echo "| 200-file folder renamed: bytes sent | $b_ren (${t_ren} s) | $rb_ren (${r_ren} s) | $(ratio "$b_ren" "$rb_ren")x | < 1x |"
-  echo "| 10,000 files of 4 KiB: files/s | $(python3 -c "print(f'{10000/$t_small:.0f}')") (${t_small} s) | $(python3 -c "print(f'{10000/$r_small:.0f}')") (${r_small} s) | | >= 2000 |"
+  echo "| 10,000 files of 4 KiB: files/s (CPU s of both sides) | $(python3 -c "print(f'{10000/$t_small:.0f}')") (${t_small} s; $c_small) | $(python3 -c "print(f'{10000/$r_small:.0f}')") (${r_small} s; $rc_small) | | >= 2000 |"
   echo
   echo "Warm-up: $warm_rounds rounds of ~250 MB; the gateway's JIT compiler threads used $jit_last CPU s in the last round and $jit_init CPU s during the timed initial sync."
 } | tee "$WORK/results.md"
