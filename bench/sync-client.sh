@@ -23,7 +23,9 @@
 # The client runs as users run it, through ./tributary sync (heap, JIT and AOT cache as there).
 # Tributary's bytes are the client's protocol messages (before gRPC framing and TLS), as its
 # summary line prints them; rsync's are its "Total bytes sent". rsync runs with -a (delta
-# transfer on, no compression; the tree is half random) and --delete.
+# transfer on, no compression; the tree is half random) and --delete. CPU s is user + system
+# time from /proc: the client's and the gateway's for tributary, the rsync client's and the
+# daemon's worker's for rsync (two cores: a step cannot take less wall time than half of it).
 # Usage: bench/sync-client.sh   Results: stdout and $WORK/results.md. Needs rsync and python3.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
