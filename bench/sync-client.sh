@@ -109,16 +109,20 @@ ticks=$(getconf CLK_TCK)
 # CPU s (user + sys) process PID has used so far; with "children", that of its reaped children.
 cpu_s() { awk -v t="$ticks" -v c="${2:-}" '{ printf "%.2f", (c ? $16 + $17 : $14 + $15) / t }' "/proc/$1/stat"; }
 sum() { python3 -c "import sys; print(f'{sum(float(a) for a in sys.argv[1:]):.2f}')" "$@"; }
+# Run inside $(...): runs the command with its output captured, and ends that output with a line
+# "@cpu CPU_S STATUS" (the CPU s the command and its children used, and its exit status).
+run_measured() {
+  local me=$BASHPID rc=0
+  "$@" 2>&1 || rc=$?
+  echo "@cpu $(cpu_s "$me" children) $rc"
+}
 # tributary sync --once DIR SHARE: prints "seconds message_bytes cpu_seconds" (client and gateway)
 # and keeps the client's output
 tsync() {
   local t0 t1 out g0 g1 rc cpu
   g0=$(cpu_s "$gw_pid")
   t0=$(now)
-  out=$(sh_pid=$BASHPID
-    "$repo/tributary" sync "$1" "127.0.0.1:$lan/$2" --ca "$WORK/gw/tls/gateway.crt" --once --name bench 2>&1
-    rc=$?
-    echo "@cpu $(cpu_s "$sh_pid" children) $rc")
+  out=$(run_measured "$repo/tributary" sync "$1" "127.0.0.1:$lan/$2" --ca "$WORK/gw/tls/gateway.crt" --once --name bench)
   t1=$(now)
   g1=$(cpu_s "$gw_pid")
   read -r _ cpu rc <<<"$(tail -1 <<<"$out")"
@@ -131,10 +135,7 @@ rs() {
   local t0 t1 out d0 d1 rc cpu
   d0=$(cpu_s "$rsyncd_pid" children)
   t0=$(now)
-  out=$(sh_pid=$BASHPID
-    rsync -a --delete --stats --exclude=.tributary "$1/" "rsync://127.0.0.1:$port/$2/"
-    rc=$?
-    echo "@cpu $(cpu_s "$sh_pid" children) $rc")
+  out=$(run_measured rsync -a --delete --stats --exclude=.tributary "$1/" "rsync://127.0.0.1:$port/$2/")
   t1=$(now)
   # The daemon forks a worker per connection; its CPU counts once the daemon has reaped it.
   for _ in $(seq 200); do pgrep -P "$rsyncd_pid" >/dev/null || break; sleep 0.05; done
@@ -154,7 +155,7 @@ jit_seconds() {
       total=$((total + ticks))
     fi
   done
-  python3 -c "print(f'{$total / $(getconf CLK_TCK):.2f}')"
+  python3 -c "print(f'{$total / $ticks:.2f}')"
 }
 rm -f "$repo/sync-client/target/sync.aot" "$repo/sync-client/target/sync.aot.conf"
 jit_before=$(jit_seconds)
@@ -201,13 +202,13 @@ for name in sorted(os.listdir(sys.argv[1])):
     open(p, "wb").write(data)
 PY
 changed=$((4 * (65536 + 100)))
-read -r t_edit b_edit c_edit < <(tsync "$WORK/tree" share)
-read -r r_edit rb_edit rc_edit < <(rs "$WORK/tree" bench)
+read -r t_edit b_edit _ < <(tsync "$WORK/tree" share)
+read -r r_edit rb_edit _ < <(rs "$WORK/tree" bench)
 
 echo "rename..." >&2
 mv "$WORK/tree/batch" "$WORK/tree/batch-renamed"
-read -r t_ren b_ren c_ren < <(tsync "$WORK/tree" share)
-read -r r_ren rb_ren rc_ren < <(rs "$WORK/tree" bench)
+read -r t_ren b_ren _ < <(tsync "$WORK/tree" share)
+read -r r_ren rb_ren _ < <(rs "$WORK/tree" bench)
 
 echo "10,000 small files..." >&2
 "$here/prime-memory.sh" 100 "$WORK"
