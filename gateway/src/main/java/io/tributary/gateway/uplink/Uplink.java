@@ -66,7 +66,7 @@ public final class Uplink implements AutoCloseable {
     public static Uplink start(NamespaceStore store, AuditTrail audit, GatewayMetrics metrics, UplinkSettings settings,
                                CentralCredentials credentials) {
         Uplink uplink = new Uplink(store, audit, metrics, settings, credentials);
-        metrics.gauge("tributary_upstream_connected", () -> uplink.connected ? 1 : 0);
+        metrics.gauge("tributary_upstream_connected", () -> uplink.connected() ? 1 : 0);
         // Renewal keeps this above a third of the lifetime; an alert fires well before it reaches 0.
         metrics.gauge("tributary_central_certificate_expiry_seconds", () -> Math.max(0,
                 (credentials.current().certificate().getNotAfter().getTime() - System.currentTimeMillis()) / 1000));
@@ -110,9 +110,13 @@ public final class Uplink implements AutoCloseable {
         return journal.bytesAfter(store.acknowledgedIndex(), backlog(journal, store), BACKLOG_BYTES_COUNTED);
     }
 
-    /** A session with central is open. */
+    /**
+     * A session with central is open: central welcomed it. A call that is merely started is not,
+     * since central may still refuse it (a revoked certificate, say).
+     */
     public boolean connected() {
-        return connected;
+        UplinkSession session = current;
+        return connected && session != null && session.welcomed();
     }
 
     private void run() {

@@ -163,6 +163,11 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
         }
     }
 
+    /** Central answered the hello with its welcome. */
+    boolean welcomed() {
+        return welcome.isDone() && !welcome.isCompletedExceptionally();
+    }
+
     /** True once central acknowledged something in this session: the link works, reset the backoff. */
     boolean progressed() {
         return acknowledgedAny;
