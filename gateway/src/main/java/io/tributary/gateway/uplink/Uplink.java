@@ -36,7 +36,6 @@ public final class Uplink implements AutoCloseable {
     private final Thread thread;
     private final CertificateRenewal renewal;
     private volatile UplinkSession current;
-    private volatile boolean connected;
     private volatile boolean closed;
 
     private Uplink(NamespaceStore store, AuditTrail audit, GatewayMetrics metrics, UplinkSettings settings,
@@ -116,7 +115,7 @@ public final class Uplink implements AutoCloseable {
      */
     public boolean connected() {
         UplinkSession session = current;
-        return connected && session != null && session.welcomed();
+        return session != null && session.open();
     }
 
     private void run() {
@@ -130,7 +129,6 @@ public final class Uplink implements AutoCloseable {
             try {
                 IngestGrpc.newStub(channel).withMaxInboundMessageSize(MAX_MESSAGE_BYTES).session(session);
                 metrics.upstreamSessions.inc();
-                connected = true;
                 prefetcher.all();
                 session.run();
             } catch (IOException | RuntimeException e) {
@@ -147,7 +145,6 @@ public final class Uplink implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } finally {
-                connected = false;
                 session.stop();
             }
             if (session.progressed()) {

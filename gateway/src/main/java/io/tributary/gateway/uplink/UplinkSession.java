@@ -163,9 +163,9 @@ final class UplinkSession implements ClientResponseObserver<GatewayMessage, Cent
         }
     }
 
-    /** Central answered the hello with its welcome. */
-    boolean welcomed() {
-        return welcome.isDone() && !welcome.isCompletedExceptionally();
+    /** Central answered the hello with its welcome, and the session has not ended since. */
+    boolean open() {
+        return welcome.isDone() && !welcome.isCompletedExceptionally() && !stopping && ended == null;
     }
 
     /** True once central acknowledged something in this session: the link works, reset the backoff. */
