@@ -5,19 +5,21 @@ import io.tributary.proto.ChunkId;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * Sealed chunk payloads in append-only segment files on the SSD tier. A record is a small header
@@ -27,8 +29,11 @@ import java.util.concurrent.Future;
  * is deleted, after {@link ChunkStore} copied its live records elsewhere.
  *
  * <p>Payloads never pass through a database log: written once here, then synced in groups.
- * The channels are asynchronous ones because an interrupted thread closes an ordinary
- * {@code FileChannel} for every other user; request threads are interrupted when clients go.
+ * Request threads are interrupted when clients go, and an interrupt during I/O closes a
+ * {@code FileChannel} for every user of it. Positional reads and writes can be repeated, so a
+ * channel closed that way is opened again and the operation repeated on the calling thread;
+ * handing every record to another thread instead (an {@code AsynchronousFileChannel}) cost two
+ * context switches per chunk.
  */
 final class SegmentStore implements AutoCloseable {
     static final long MAX_SEGMENT_BYTES = 256L << 20;
@@ -37,12 +42,16 @@ final class SegmentStore implements AutoCloseable {
 
     private final Path dir;
     private final long maxSegmentBytes;
-    private final Map<Integer, AsynchronousFileChannel> channels = new ConcurrentHashMap<>();
+    private final Map<Integer, FileChannel> channels = new ConcurrentHashMap<>();
+    /** Segments deleted since the store opened; none is opened again. Guarded by openLock. */
+    private final Set<Integer> deleted = new HashSet<>();
+    private final Object openLock = new Object();
+    private final RecordBuffers buffers = new RecordBuffers();
     private final Object appendLock = new Object();
     private int current;
     private long currentSize;
     /** Segments written since the last sync. Guarded by appendLock. */
-    private final List<AsynchronousFileChannel> dirty = new ArrayList<>();
+    private final List<Integer> dirty = new ArrayList<>();
     /** Appends per segment whose location is not yet recorded. Guarded by appendLock. */
     private final Map<Integer, Integer> unsettled = new java.util.HashMap<>();
 
@@ -81,7 +90,7 @@ final class SegmentStore implements AutoCloseable {
     }
 
     private void roll(int segment) throws IOException {
-        AsynchronousFileChannel channel = AsynchronousFileChannel.open(file(segment), StandardOpenOption.CREATE_NEW,
+        FileChannel channel = FileChannel.open(file(segment), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, StandardOpenOption.READ);
         channels.put(segment, channel);
         current = segment;
@@ -93,12 +102,20 @@ final class SegmentStore implements AutoCloseable {
      * {@link #sync()}. The caller records the location, then calls {@link #settled}.
      */
     ChunkLocation append(ChunkId id, byte[] sealed) throws IOException {
-        ByteBuffer record = ByteBuffer.allocate(HEADER + sealed.length).putInt(MAGIC).putInt(sealed.length);
-        id.copyTo(record.array(), 8);
-        record.position(HEADER).put(sealed).flip();
+        ByteBuffer record = buffers.take(HEADER + sealed.length).putInt(MAGIC).putInt(sealed.length);
+        byte[] idBytes = new byte[ChunkId.LENGTH];
+        id.copyTo(idBytes, 0);
+        record.put(idBytes).put(sealed).flip();
+        try {
+            return append(record, sealed.length);
+        } finally {
+            buffers.give(record);
+        }
+    }
+
+    private ChunkLocation append(ByteBuffer record, int sealedLength) throws IOException {
         int segment;
         long offset;
-        AsynchronousFileChannel channel;
         synchronized (appendLock) {
             if (currentSize > 0 && currentSize + record.remaining() > maxSegmentBytes) {
                 roll(current + 1);
@@ -106,29 +123,34 @@ final class SegmentStore implements AutoCloseable {
             segment = current;
             offset = currentSize;
             currentSize += record.remaining();
-            channel = channels.get(segment);
             unsettled.merge(segment, 1, Integer::sum);
-            if (!dirty.contains(channel)) {
-                dirty.add(channel);
+            if (!dirty.contains(segment)) {
+                dirty.add(segment);
             }
         }
-        long pos = offset;
-        while (record.hasRemaining()) {
-            pos += await(channel.write(record, pos));
-        }
-        return new ChunkLocation(segment, offset, sealed.length);
+        io(segment, ch -> {
+            record.rewind();
+            long pos = offset;
+            while (record.hasRemaining()) {
+                pos += ch.write(record, pos);
+            }
+        });
+        return new ChunkLocation(segment, offset, sealedLength);
     }
 
     /** Forces every segment written since the last call to the device. */
     void sync() throws IOException {
-        List<AsynchronousFileChannel> toForce;
+        List<Integer> toForce;
         synchronized (appendLock) {
             toForce = new ArrayList<>(dirty);
             dirty.clear();
         }
-        for (AsynchronousFileChannel channel : toForce) {
+        for (int segment : toForce) {
             try {
-                channel.force(false);
+                // Any descriptor of the file will do: fsync writes back the file, not the descriptor's
+                // writes. (A descriptor opened after an interrupt misses a write-back error from before
+                // it opened; dirty pages are written back seconds later, so that window is short.)
+                io(segment, ch -> ch.force(false));
             } catch (ClosedChannelException e) {
                 // Deleted after compaction; nothing of it is needed any more.
             }
@@ -141,41 +163,69 @@ final class SegmentStore implements AutoCloseable {
      * @throws ClosedChannelException if the segment was deleted meanwhile; look the chunk up again
      */
     byte[] read(ChunkId id, ChunkLocation location) throws IOException {
-        AsynchronousFileChannel channel = channel(location.segment());
-        ByteBuffer buf = ByteBuffer.allocate(HEADER + location.length());
-        long pos = location.offset();
-        while (buf.hasRemaining()) {
-            int n = await(channel.read(buf, pos));
-            if (n < 0) {
-                throw new IOException("segment " + location.segment() + " ends before the record at " + location.offset());
-            }
-            pos += n;
+        ByteBuffer buf = buffers.take(HEADER + location.length());
+        try {
+            return read(id, location, buf);
+        } finally {
+            buffers.give(buf);
         }
+    }
+
+    private byte[] read(ChunkId id, ChunkLocation location, ByteBuffer buf) throws IOException {
+        io(location.segment(), ch -> {
+            buf.rewind();
+            long pos = location.offset();
+            while (buf.hasRemaining()) {
+                int n = ch.read(buf, pos);
+                if (n < 0) {
+                    throw new IOException("segment " + location.segment() + " ends before the record at " + location.offset());
+                }
+                pos += n;
+            }
+        });
         buf.flip();
-        if (buf.getInt() != MAGIC || buf.getInt() != location.length() || !ChunkId.of(buf.array(), 8).equals(id)) {
+        byte[] idBytes = new byte[ChunkId.LENGTH];
+        int magic = buf.getInt();
+        int length = buf.getInt();
+        buf.get(idBytes);
+        if (magic != MAGIC || length != location.length() || !ChunkId.of(idBytes, 0).equals(id)) {
             throw new IOException("segment " + location.segment() + " holds no record of chunk " + id + " at " + location.offset());
         }
         byte[] sealed = new byte[location.length()];
-        System.arraycopy(buf.array(), HEADER, sealed, 0, sealed.length);
+        buf.get(sealed);
         return sealed;
     }
 
-    private static int await(Future<Integer> io) throws IOException {
-        boolean interrupted = false;
+    private interface ChannelIo {
+        void run(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * Runs positional I/O on the segment's channel on this thread. If an interrupt closed the
+     * channel (this thread's, or another's while this one used it), the channel is opened again
+     * and the I/O repeated: it writes the same bytes at the same place, or reads them again. The
+     * interrupt status is kept for the caller.
+     *
+     * @throws ClosedChannelException if the segment was deleted
+     */
+    private void io(int segment, ChannelIo io) throws IOException {
+        boolean interrupted = Thread.interrupted();
         try {
             while (true) {
+                FileChannel channel = channel(segment);
                 try {
-                    return io.get();
-                } catch (InterruptedException e) {
-                    // The I/O goes on regardless; finish it so the record is whole, then report.
-                    interrupted = true;
+                    io.run(channel);
+                    return;
+                } catch (ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
+                    channels.remove(segment, channel);
+                } catch (AsynchronousCloseException e) {
+                    channels.remove(segment, channel);
+                } catch (ClosedChannelException e) {
+                    // Closed by an interrupt before this thread reached it, or deleted: channel() tells.
+                    channels.remove(segment, channel);
                 }
             }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io2) {
-                throw io2;
-            }
-            throw new IOException(e.getCause());
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -183,21 +233,28 @@ final class SegmentStore implements AutoCloseable {
         }
     }
 
-    private AsynchronousFileChannel channel(int segment) throws IOException {
-        AsynchronousFileChannel channel = channels.get(segment);
+    private FileChannel channel(int segment) throws IOException {
+        FileChannel channel = channels.get(segment);
         if (channel != null) {
             return channel;
         }
-        try {
-            AsynchronousFileChannel opened = AsynchronousFileChannel.open(file(segment), StandardOpenOption.READ);
-            AsynchronousFileChannel raced = channels.putIfAbsent(segment, opened);
-            if (raced != null) {
-                opened.close();
-                return raced;
+        // Rare (a segment's first read after a start, or after an interrupt): under a lock, so a
+        // delete cannot slip between the check and the open and leave a channel to a deleted file.
+        synchronized (openLock) {
+            channel = channels.get(segment);
+            if (channel != null) {
+                return channel;
             }
-            return opened;
-        } catch (NoSuchFileException e) {
-            throw new ClosedChannelException();
+            if (deleted.contains(segment)) {
+                throw new ClosedChannelException();
+            }
+            try {
+                channel = FileChannel.open(file(segment), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException e) {
+                throw new ClosedChannelException();
+            }
+            channels.put(segment, channel);
+            return channel;
         }
     }
 
@@ -231,7 +288,11 @@ final class SegmentStore implements AutoCloseable {
         if (!finished(segment)) {
             throw new IllegalArgumentException("segment " + segment + " is still being written");
         }
-        AsynchronousFileChannel channel = channels.remove(segment);
+        FileChannel channel;
+        synchronized (openLock) {
+            deleted.add(segment);
+            channel = channels.remove(segment);
+        }
         if (channel != null) {
             channel.close();
         }
@@ -241,7 +302,7 @@ final class SegmentStore implements AutoCloseable {
     @Override
     public void close() throws IOException {
         synchronized (appendLock) {
-            for (AsynchronousFileChannel channel : channels.values()) {
+            for (FileChannel channel : channels.values()) {
                 channel.force(false);
                 channel.close();
             }

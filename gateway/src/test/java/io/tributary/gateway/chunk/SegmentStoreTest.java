@@ -113,4 +113,31 @@ class SegmentStoreTest {
             assertEquals(40 << 10, segments.read(id, second).length);
         }
     }
+
+    @Test
+    void recordsLargerThanAKeptBufferAndRecordsAfterThemReadBackWhole() throws Exception {
+        Random random = new Random(7);
+        try (SegmentStore segments = SegmentStore.open(dir, SegmentStore.MAX_SEGMENT_BYTES)) {
+            // Large, small, large again: a kept buffer must not carry bytes of one record into the next.
+            int[] sizes = {RecordBuffers.CAPACITY + 1, 3, RecordBuffers.CAPACITY - SegmentStore.HEADER, 2 << 20, 17};
+            List<byte[]> written = new ArrayList<>();
+            List<ChunkLocation> locations = new ArrayList<>();
+            for (int i = 0; i < sizes.length; i++) {
+                byte[] idBytes = new byte[ChunkId.LENGTH];
+                idBytes[0] = (byte) i;
+                byte[] sealed = new byte[sizes[i]];
+                random.nextBytes(sealed);
+                ChunkLocation location = segments.append(ChunkId.of(idBytes), sealed);
+                segments.settled(location);
+                written.add(sealed);
+                locations.add(location);
+            }
+            segments.sync();
+            for (int i = sizes.length - 1; i >= 0; i--) {
+                byte[] idBytes = new byte[ChunkId.LENGTH];
+                idBytes[0] = (byte) i;
+                assertArrayEquals(written.get(i), segments.read(ChunkId.of(idBytes), locations.get(i)), "record " + i);
+            }
+        }
+    }
 }
