@@ -71,7 +71,8 @@ PY
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 echo "starting the gateway and the rsync daemon..." >&2
-"$java" "${flags[@]}" -Xmx160m -Xmn48m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=2000 -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
+read -ra gateway_heap < "$repo/gateway/heap.options"   # as ./tributary runs the gateway
+"$java" "${flags[@]}" "${gateway_heap[@]}" -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
   --data "$WORK/gw" --share-port 0 --http-port 0 --grpc-port 0 --share share --share small $(for i in $(seq 0 $((WARMUP_ROUNDS - 1))); do echo --share warmup$i; done) \
   --local-user bench:bench --durability fsync >"$WORK/gateway.log" 2>&1 &
 pids+=($!)

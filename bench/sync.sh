@@ -60,8 +60,9 @@ start() {
 start central -Xmx256m -XX:+UseSerialGC -cp "$central_cp" io.tributary.central.cli.Main \
   central --data "$WORK/central" --grpc-port 0 --http-port 0
 grpc=$port1
+read -ra gateway_heap < "$repo/gateway/heap.options"   # as ./tributary runs the gateway
 gateway() {
-  start "$1" -Xmx160m -Xmn48m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=2000 -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
+  start "$1" "${gateway_heap[@]}" -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
     --data "$WORK/$1" --keys "$WORK/keys" --share-port 0 --http-port 0 --local-user bench:bench \
     --central "127.0.0.1:$grpc" --branch "$1"
 }

@@ -100,8 +100,9 @@ GATEWAY_JAR=$repo/gateway/target/tributary-gateway-0.1.0-SNAPSHOT.jar
 GATEWAY_LIB=$repo/gateway/target/lib
 GATEWAY_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true -Xmx160m -Xmn48m -XX:+UseSerialGC
-    -XX:TrimNativeHeapInterval=2000)   # as ./tributary runs the gateway
+    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true)
+read -ra gateway_heap < "$repo/gateway/heap.options"   # as ./tributary runs the gateway
+GATEWAY_JVM_FLAGS+=("${gateway_heap[@]}")
 CLK_TCK=$(getconf CLK_TCK)
 
 log() { echo "[upload.sh $(date +%T)] $*" >&2; }
