@@ -51,33 +51,44 @@ public final class GatewayProcess implements AutoCloseable {
      * restart reuses it verbatim.
      */
     public record Config(String label, Path dataDir, String user, String password, String durability,
-                         Long maxUploadBytes, String xmx, Duration readyTimeout, List<String> extraArgs,
+                         Long maxUploadBytes, List<String> heap, Duration readyTimeout, List<String> extraArgs,
                          boolean central) {
         public static Config of(String label, Path dataDir) {
-            return new Config(label, dataDir, "alice", "s3cret-Pa55", "fsync", null, "512m",
+            return new Config(label, dataDir, "alice", "s3cret-Pa55", "fsync", null, List.of("-Xmx512m"),
                     Duration.ofSeconds(60), List.of(), false);
         }
 
         /** A central node; its gRPC port is what {@link #sharePort()} reports. */
         public static Config central(String label, Path dataDir) {
-            return new Config(label, dataDir, null, null, null, null, "512m", Duration.ofSeconds(60), List.of(), true);
+            return new Config(label, dataDir, null, null, null, null, List.of("-Xmx512m"), Duration.ofSeconds(60), List.of(),
+                    true);
         }
 
         public Config durability(String d) {
-            return new Config(label, dataDir, user, password, d, maxUploadBytes, xmx, readyTimeout, extraArgs, central);
+            return new Config(label, dataDir, user, password, d, maxUploadBytes, heap, readyTimeout, extraArgs, central);
         }
 
         public Config maxUploadBytes(long n) {
-            return new Config(label, dataDir, user, password, durability, n, xmx, readyTimeout, extraArgs, central);
+            return new Config(label, dataDir, user, password, durability, n, heap, readyTimeout, extraArgs, central);
         }
 
-        public Config xmx(String x) {
-            return new Config(label, dataDir, user, password, durability, maxUploadBytes, x, readyTimeout, extraArgs,
-                    central);
+        /** The heap flags {@code ./tributary} runs a gateway with, from {@code gateway/heap.options}. */
+        public Config productHeap() {
+            Path options = Path.of(System.getProperty("basedir", ".")).resolve("heap.options");
+            try {
+                return heap(List.of(Files.readString(options).strip().split("\\s+")));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the gateway's heap flags from " + options, e);
+            }
+        }
+
+        private Config heap(List<String> flags) {
+            return new Config(label, dataDir, user, password, durability, maxUploadBytes, flags, readyTimeout,
+                    extraArgs, central);
         }
 
         public Config extraArgs(String... args) {
-            return new Config(label, dataDir, user, password, durability, maxUploadBytes, xmx, readyTimeout,
+            return new Config(label, dataDir, user, password, durability, maxUploadBytes, heap, readyTimeout,
                     List.of(args), central);
         }
     }
@@ -155,7 +166,7 @@ public final class GatewayProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.addAll(JVM_FLAGS);
-        cmd.add("-Xmx" + config.xmx());
+        cmd.addAll(config.heap());
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-cp");
         cmd.add(testClassPath());

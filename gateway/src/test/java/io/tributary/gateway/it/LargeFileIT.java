@@ -13,12 +13,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A 4 GiB file streams through a gateway whose heap is 256 MiB: nothing is buffered whole. */
+/**
+ * A 4 GiB file streams through a gateway with the heap {@code ./tributary} gives it (at most
+ * 256 MiB): nothing is buffered whole.
+ */
 class LargeFileIT {
     private static final long SIZE = 4L << 30;
 
@@ -36,8 +41,11 @@ class LargeFileIT {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
-    void fourGibPutAndGetRoundTripThroughA256MibHeap() {
-        gateway = GatewayProcess.start(GatewayProcess.Config.of("large", dataDir).xmx("256m"));
+    void fourGibPutAndGetRoundTripThroughTheGatewaysOwnHeap() {
+        GatewayProcess.Config config = GatewayProcess.Config.of("large", dataDir).productHeap();
+        Matcher xmx = Pattern.compile("-Xmx(\\d+)m").matcher(String.join(" ", config.heap()));
+        assertTrue(xmx.find() && Integer.parseInt(xmx.group(1)) <= 256, () -> "heap cap above 256 MiB: " + config.heap());
+        gateway = GatewayProcess.start(config);
         Dav dav = gateway.dav(Duration.ofMinutes(8));
 
         AtomicReference<MessageDigest> sent = new AtomicReference<>();
