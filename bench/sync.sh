@@ -61,7 +61,15 @@ start central -Xmx256m -XX:+UseSerialGC -cp "$central_cp" io.tributary.central.c
   central --data "$WORK/central" --grpc-port 0 --http-port 0
 grpc=$port1
 read -ra gateway_heap < "$repo/gateway/heap.options"   # as ./tributary runs the gateway
+# Each gateway enrolls first, with a one-time token from central (mutual TLS from then on).
 gateway() {
+  local token
+  token=$("$java" "${flags[@]}" -cp "$central_cp" io.tributary.central.cli.Main central token \
+    --data "$WORK/central" --branch "$1" --expires 30m 2>"$WORK/run/$1-token.err") ||
+    { echo "central made no enrollment token for $1; see $WORK/run/$1-token.err" >&2; exit 1; }
+  "$java" "${flags[@]}" -cp "$gw_cp" io.tributary.gateway.cli.Main gateway enroll --central "127.0.0.1:$grpc" \
+    --data "$WORK/$1" --token "$token" >"$WORK/run/$1-enroll.out" 2>&1 ||
+    { echo "$1 did not enroll; see $WORK/run/$1-enroll.out" >&2; exit 1; }
   start "$1" "${gateway_heap[@]}" -cp "$gw_cp" io.tributary.gateway.cli.Main gateway \
     --data "$WORK/$1" --keys "$WORK/keys" --share-port 0 --http-port 0 --local-user bench:bench \
     --central "127.0.0.1:$grpc" --branch "$1"
