@@ -5,8 +5,6 @@ import io.tributary.proto.ChunkId;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -103,9 +101,7 @@ final class SegmentStore implements AutoCloseable {
      */
     ChunkLocation append(ChunkId id, byte[] sealed) throws IOException {
         ByteBuffer record = buffers.take(HEADER + sealed.length).putInt(MAGIC).putInt(sealed.length);
-        byte[] idBytes = new byte[ChunkId.LENGTH];
-        id.copyTo(idBytes, 0);
-        record.put(idBytes).put(sealed).flip();
+        record.put(id.toBytes()).put(sealed).flip();
         try {
             return append(record, sealed.length);
         } finally {
@@ -188,7 +184,7 @@ final class SegmentStore implements AutoCloseable {
         int magic = buf.getInt();
         int length = buf.getInt();
         buf.get(idBytes);
-        if (magic != MAGIC || length != location.length() || !ChunkId.of(idBytes, 0).equals(id)) {
+        if (magic != MAGIC || length != location.length() || !ChunkId.of(idBytes).equals(id)) {
             throw new IOException("segment " + location.segment() + " holds no record of chunk " + id + " at " + location.offset());
         }
         byte[] sealed = new byte[location.length()];
@@ -216,13 +212,10 @@ final class SegmentStore implements AutoCloseable {
                 try {
                     io.run(channel);
                     return;
-                } catch (ClosedByInterruptException e) {
-                    interrupted |= Thread.interrupted();
-                    channels.remove(segment, channel);
-                } catch (AsynchronousCloseException e) {
-                    channels.remove(segment, channel);
                 } catch (ClosedChannelException e) {
-                    // Closed by an interrupt before this thread reached it, or deleted: channel() tells.
+                    // Closed by an interrupt (this thread's or another's), or deleted: channel() tells.
+                    // A pending interrupt is kept for the caller, not left to close the channel again.
+                    interrupted |= Thread.interrupted();
                     channels.remove(segment, channel);
                 }
             }
