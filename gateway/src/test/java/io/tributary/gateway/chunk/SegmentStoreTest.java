@@ -29,10 +29,13 @@ class SegmentStoreTest {
     @TempDir
     Path dir;
 
+    private record Record(ChunkId id, byte[] sealed) {
+    }
+
     @Test
     void interruptedWritersAndReadersLeaveEveryRecordWholeForEveryoneElse() throws Exception {
-        Map<ChunkLocation, byte[]> written = new ConcurrentHashMap<>();
-        Map<ChunkLocation, ChunkId> ids = new ConcurrentHashMap<>();
+        // One entry per record, so a reader never sees a location whose id is not yet known.
+        Map<ChunkLocation, Record> written = new ConcurrentHashMap<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicInteger interruptsSeen = new AtomicInteger();
         try (SegmentStore segments = SegmentStore.open(dir, 1 << 20)) {
@@ -52,11 +55,10 @@ class SegmentStoreTest {
                             ChunkId id = ChunkId.of(idBytes);
                             ChunkLocation loc = segments.append(id, sealed);
                             segments.settled(loc);
-                            written.put(loc, sealed);
-                            ids.put(loc, id);
+                            written.put(loc, new Record(id, sealed));
                             // Read back a record of any writer, interrupted or not.
-                            ChunkLocation any = written.keySet().iterator().next();
-                            assertArrayEquals(written.get(any), segments.read(ids.get(any), any));
+                            Map.Entry<ChunkLocation, Record> any = written.entrySet().iterator().next();
+                            assertArrayEquals(any.getValue().sealed(), segments.read(any.getValue().id(), any.getKey()));
                             if (Thread.interrupted()) {
                                 interruptsSeen.incrementAndGet();
                             }
@@ -86,14 +88,14 @@ class SegmentStoreTest {
             assertTrue(interruptsSeen.get() > 0, "the writers were interrupted and kept their interrupt status");
             segments.sync();
             assertEquals(1600, written.size());
-            for (Map.Entry<ChunkLocation, byte[]> e : written.entrySet()) {
-                assertArrayEquals(e.getValue(), segments.read(ids.get(e.getKey()), e.getKey()));
+            for (Map.Entry<ChunkLocation, Record> e : written.entrySet()) {
+                assertArrayEquals(e.getValue().sealed(), segments.read(e.getValue().id(), e.getKey()));
             }
         }
         // And after a restart, from the files alone.
         try (SegmentStore reopened = SegmentStore.open(dir, 1 << 20)) {
-            for (Map.Entry<ChunkLocation, byte[]> e : written.entrySet()) {
-                assertArrayEquals(e.getValue(), reopened.read(ids.get(e.getKey()), e.getKey()));
+            for (Map.Entry<ChunkLocation, Record> e : written.entrySet()) {
+                assertArrayEquals(e.getValue().sealed(), reopened.read(e.getValue().id(), e.getKey()));
             }
         }
     }
