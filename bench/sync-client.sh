@@ -149,14 +149,14 @@ rs() {
 # CPU seconds the gateway's JIT compiler threads have used so far (from /proc; with two cores
 # HotSpot runs one C1 and one C2 thread for the JVM's whole life, so none of it is lost).
 jit_seconds() {
-  local t total=0 ticks
+  local t total=0 used
   for t in /proc/"$gw_pid"/task/*; do
     if grep -q '^C[12] CompilerThre' "$t/comm" 2>/dev/null; then
-      ticks=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)
-      total=$((total + ticks))
+      used=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)
+      total=$((total + used))
     fi
   done
-  python3 -c "print(f'{$total / $ticks:.2f}')"
+  python3 -c "print(f'{$total / $ticks:.2f}')"   # $ticks: clock ticks per second, set above
 }
 rm -f "$repo/sync-client/target/sync.aot" "$repo/sync-client/target/sync.aot.conf"
 jit_before=$(jit_seconds)
