@@ -26,6 +26,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class FolderSync implements AutoCloseable {
     private static final Duration QUIET = Duration.ofMillis(300);
     private static final Duration SAFETY_NET = Duration.ofMinutes(5);
+    /**
+     * Runs again, at most this many times, when every failure of a run was the connection's (a
+     * busy gateway dropping it, a network blip): chunks that went up before it broke are not sent
+     * again, so a retry costs little, and a blip need not leave a folder out of sync until the next
+     * change or the next run.
+     */
+    static final int RETRIES = 3;
+    /** The pause before the first retry; it doubles before each further one. */
+    static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
 
     private final Path root;
     private final ShareClient client;
@@ -46,7 +55,33 @@ final class FolderSync implements AutoCloseable {
 
     Reconciler.Result once() throws IOException {
         long before = client.messageBytesSent();
-        Reconciler.Result r = new Reconciler(root, client, state, sizes, host, progress, Clock.systemUTC()).run();
+        Reconciler.Result r = null;
+        Duration pause = FIRST_PAUSE;
+        for (int retry = 0; ; retry++) {
+            try {
+                Reconciler.Result pass = new Reconciler(root, client, state, sizes, host, progress, Clock.systemUTC()).run();
+                r = r == null ? pass : r.then(pass);
+                if (!r.worthRetrying() || retry == RETRIES) {
+                    break;
+                }
+                progress.warn(r.failed() + " path(s) failed because the connection to the gateway broke; trying again in "
+                        + pause.toMillis() + " ms (" + (retry + 1) + " of " + RETRIES + ")");
+            } catch (io.grpc.StatusRuntimeException e) {
+                // The gateway could not even list the share: the same retries, then the caller hears of it.
+                if (!Reconciler.UNREACHED.contains(e.getStatus().getCode()) || retry == RETRIES) {
+                    throw e;
+                }
+                progress.warn("cannot reach the gateway (" + e.getStatus().getCode() + "); trying again in "
+                        + pause.toMillis() + " ms (" + (retry + 1) + " of " + RETRIES + ")");
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            pause = pause.multipliedBy(2);
+        }
         progress.warn(summary(r, client.messageBytesSent() - before));
         return r;
     }

@@ -17,6 +17,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,12 +41,38 @@ import java.util.concurrent.atomic.AtomicLong;
  * listing showed, and a local file is replaced only if it is as the scan found it.
  */
 final class Reconciler {
-    /** What a run did. Out of sync if anything failed; the next run tries again. */
-    record Result(int uploaded, int downloaded, int deleted, int conflicts, int failed, long bytesSent, long bytesReceived) {
+    /**
+     * What a run did. Out of sync if anything failed; the next run tries again.
+     *
+     * @param unreached paths of {@code failed} that failed because the gateway could not be
+     *     reached or dropped the connection, rather than for anything about the path
+     */
+    record Result(int uploaded, int downloaded, int deleted, int conflicts, int failed, int unreached, long bytesSent,
+                  long bytesReceived) {
         boolean inSync() {
             return failed == 0;
         }
+
+        /** True if another run soon may well succeed: every failure was the connection's. */
+        boolean worthRetrying() {
+            return failed > 0 && unreached == failed;
+        }
+
+        /** This run followed by {@code next}, a run over what this one left: its failures are what remains. */
+        Result then(Result next) {
+            return new Result(uploaded + next.uploaded, downloaded + next.downloaded, deleted + next.deleted,
+                    conflicts + next.conflicts, next.failed, next.unreached, bytesSent + next.bytesSent,
+                    bytesReceived + next.bytesReceived);
+        }
     }
+
+    /**
+     * Statuses that say the connection broke or the gateway could not answer, not that the
+     * request was wrong: a GOAWAY or reset comes as INTERNAL or UNAVAILABLE, a cut stream as
+     * CANCELLED or UNKNOWN.
+     */
+    static final Set<Status.Code> UNREACHED = EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.INTERNAL,
+            Status.Code.UNKNOWN, Status.Code.CANCELLED, Status.Code.DEADLINE_EXCEEDED);
 
     private enum Kind { MKDIR_REMOTE, MKDIR_LOCAL, RECORD_DIR, UPLOAD, DOWNLOAD, BOTH_CHANGED, DELETE_REMOTE, DELETE_LOCAL,
         RECORD, FORGET, DROP_LOCAL_DIR, DROP_REMOTE_DIR, CLASH }
@@ -80,6 +107,7 @@ final class Reconciler {
     private final AtomicInteger deleted = new AtomicInteger();
     private final AtomicInteger conflicts = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger unreached = new AtomicInteger();
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong bytesReceived = new AtomicLong();
 
@@ -145,8 +173,8 @@ final class Reconciler {
             progress.end();
             state.flush();
         }
-        return new Result(uploaded.get(), downloaded.get(), deleted.get(), conflicts.get(), failed.get(), bytesSent.get(),
-                bytesReceived.get());
+        return new Result(uploaded.get(), downloaded.get(), deleted.get(), conflicts.get(), failed.get(), unreached.get(),
+                bytesSent.get(), bytesReceived.get());
     }
 
     private static boolean isFolderCreation(Kind k) {
@@ -341,6 +369,9 @@ final class Reconciler {
             }
         } catch (StatusRuntimeException e) {
             failed.incrementAndGet();
+            if (UNREACHED.contains(e.getStatus().getCode())) {
+                unreached.incrementAndGet();
+            }
             progress.warn("not synced: " + a.path() + ": " + e.getStatus().getCode()
                     + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()));
         } catch (IOException | RuntimeException e) {

@@ -138,12 +138,48 @@ class SyncClientIT extends GatewayWithLanApi {
         }
     }
 
+    @Test
+    void aConnectionCutInTheMiddleOfTheUploadIsRetriedAndTheFolderEndsInSync() throws Exception {
+        Path g = root.resolve("grace");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(21);
+        long total = 0;
+        for (int i = 0; i < 40; i++) {
+            byte[] data = new byte[100_000 + random.nextInt(200_000)];
+            random.nextBytes(data);
+            total += data.length;
+            Files.write(Files.createDirectories(g.resolve("cut/d" + (i % 3))).resolve("f" + i + ".bin"), data);
+        }
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        Reconciler.Result r;
+        try (CuttingProxy proxy = new CuttingProxy(gateway.lanPort(), 3 << 20)) {
+            r = run(g, proxy.port(), new java.io.PrintStream(said, true, StandardCharsets.UTF_8));
+            assertEquals(1, proxy.cuts(), "the first connection was cut");
+            assertTrue(proxy.connections() >= 2, "the client connected again");
+        }
+        String output = said.toString(StandardCharsets.UTF_8);
+        assertTrue(r.inSync(), output);
+        assertTrue(output.contains("failed because the connection to the gateway broke; trying again"), output);
+        // Files whose answer the cut lost were written all the same; the retry finds them there.
+        assertTrue(r.bytesSent() < total * 3 / 2, "what went up before the cut was not sent again: " + r + ", " + total + " bytes in all");
+        for (var e : tree(g.resolve("cut")).entrySet()) {
+            if (!e.getValue().equals("dir")) {
+                assertEquals(e.getValue(), dav.get("cut/" + e.getKey()).sha256(), e.getKey());
+            }
+        }
+        Reconciler.Result idle = run(g);
+        assertEquals(0, idle.uploaded() + idle.downloaded() + idle.conflicts(), "nothing left to do: " + idle);
+    }
+
     private Reconciler.Result run(Path folder) throws IOException {
+        return run(folder, gateway.lanPort(), System.out);
+    }
+
+    private Reconciler.Result run(Path folder, int port, java.io.PrintStream out) throws IOException {
         Files.createDirectories(folder);
-        try (ShareClient client = ShareClient.connect(GatewayAddress.parse("127.0.0.1:" + gateway.lanPort() + "/share"),
+        try (ShareClient client = ShareClient.connect(GatewayAddress.parse("127.0.0.1:" + port + "/share"),
                 gateway.lanCertificate(), gateway.user(), gateway.password().toCharArray());
              SyncState state = SyncState.open(folder);
-             Progress progress = new Progress(System.out, false)) {
+             Progress progress = new Progress(out, false)) {
             return new FolderSync(folder, client, state, progress, "test-host").once();
         }
     }
