@@ -64,26 +64,33 @@ final class FolderSync implements AutoCloseable {
                 if (!r.worthRetrying() || retry == RETRIES) {
                     break;
                 }
-                progress.warn(r.failed() + " path(s) failed because the connection to the gateway broke; trying again in "
-                        + pause.toMillis() + " ms (" + (retry + 1) + " of " + RETRIES + ")");
+                progress.warn(r.failed() + " path(s) failed because the connection to the gateway broke; "
+                        + again(pause, retry));
             } catch (io.grpc.StatusRuntimeException e) {
                 // The gateway could not even list the share: the same retries, then the caller hears of it.
                 if (!Reconciler.UNREACHED.contains(e.getStatus().getCode()) || retry == RETRIES) {
                     throw e;
                 }
-                progress.warn("cannot reach the gateway (" + e.getStatus().getCode() + "); trying again in "
-                        + pause.toMillis() + " ms (" + (retry + 1) + " of " + RETRIES + ")");
+                progress.warn("cannot reach the gateway (" + e.getStatus().getCode() + "); " + again(pause, retry));
             }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
+            sleep(pause);
             pause = pause.multipliedBy(2);
         }
         progress.warn(summary(r, client.messageBytesSent() - before));
         return r;
+    }
+
+    private static String again(Duration pause, int retry) {
+        return "trying again in " + pause.toMillis() + " ms (" + (retry + 1) + " of " + RETRIES + ")";
+    }
+
+    private static void sleep(Duration pause) throws IOException {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     static String summary(Reconciler.Result r, long messageBytes) {
