@@ -35,10 +35,7 @@ java=$JAVA_HOME/bin/java
 WORK=${WORK:-$here/work/sync-client}
 WARMUP_ROUNDS=${WARMUP_ROUNDS:-8}
 JIT_QUIET=${JIT_QUIET:-0.2}
-flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true)
-gw_cp="$repo/gateway/target/tributary-gateway-0.1.0-SNAPSHOT.jar:$repo/gateway/target/lib/*"
+source "$here/jvm-flags.sh"
 for jar in "$repo/gateway/target/tributary-gateway-0.1.0-SNAPSHOT.jar" "$repo/sync-client/target/tributary-sync-0.1.0-SNAPSHOT.jar"; do
   [[ -f $jar ]] || { echo "build first: mvn -DskipTests install ($jar missing)" >&2; exit 1; }
 done

@@ -24,11 +24,7 @@ WORK=${WORK:-$here/work/sync}
 PROPAGATION=${PROPAGATION:-200}
 SMALL_FILES=${SMALL_FILES:-10000}
 MUTATION_MIB=${MUTATION_MIB:-64}
-flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true)
-gw_cp="$repo/gateway/target/tributary-gateway-0.1.0-SNAPSHOT.jar:$repo/gateway/target/lib/*"
-central_cp="$repo/central-ingest/target/tributary-central-0.1.0-SNAPSHOT.jar:$repo/central-ingest/target/lib/*"
+source "$here/jvm-flags.sh"
 
 command -v rsync >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync; }
 if [ ! -f "${gw_cp%%:*}" ] || [ ! -f "${central_cp%%:*}" ]; then
