@@ -1,5 +1,6 @@
 package io.tributary.sync;
 
+import io.grpc.StatusRuntimeException;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.proto.v1.GatewayInfo;
 
@@ -35,6 +36,8 @@ final class FolderSync implements AutoCloseable {
     static final int RETRIES = 3;
     /** The pause before the first retry; it doubles before each further one. */
     static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
+    /** Left running, the longest wait between attempts to reach a gateway that is away. */
+    static final Duration AWAY_PAUSE_MAX = Duration.ofSeconds(30);
 
     private final Path root;
     private final ShareClient client;
@@ -66,7 +69,7 @@ final class FolderSync implements AutoCloseable {
                 }
                 progress.warn(r.failed() + " path(s) failed because the connection to the gateway broke; "
                         + again(pause, retry));
-            } catch (io.grpc.StatusRuntimeException e) {
+            } catch (StatusRuntimeException e) {
                 // The gateway could not even list the share: the same retries, then the caller hears of it.
                 if (!Reconciler.UNREACHED.contains(e.getStatus().getCode()) || retry == RETRIES) {
                     throw e;
@@ -78,6 +81,10 @@ final class FolderSync implements AutoCloseable {
         }
         progress.warn(summary(r, client.messageBytesSent() - before));
         return r;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String again(Duration pause, int retry) {
@@ -99,13 +106,17 @@ final class FolderSync implements AutoCloseable {
                 + r.bytesSent() + " content bytes up, " + r.bytesReceived() + " down; " + messageBytes + " bytes of messages up";
     }
 
-    /** Reconciles now and after every change until interrupted. */
+    /**
+     * Reconciles now and after every change until interrupted. A gateway that goes away (a
+     * restart, the network) is waited for, not given up on.
+     */
     void continuously() throws IOException, InterruptedException {
         AtomicBoolean dirty = new AtomicBoolean(true);
         AtomicBoolean watching = new AtomicBoolean(false);
         AutoCloseable remote = null;
         try (WatchService local = FileSystems.getDefault().newWatchService()) {
             long lastFull = 0;
+            Duration away = Duration.ZERO;
             while (!Thread.currentThread().isInterrupted()) {
                 if (!watching.get()) {
                     closeQuietly(remote);
@@ -117,7 +128,21 @@ final class FolderSync implements AutoCloseable {
                 }
                 if (dirty.getAndSet(false) || System.nanoTime() - lastFull > SAFETY_NET.toNanos()) {
                     register(local);
-                    once();
+                    try {
+                        once();
+                        away = Duration.ZERO;
+                    } catch (StatusRuntimeException e) {
+                        if (!Reconciler.UNREACHED.contains(e.getStatus().getCode())) {
+                            throw e;
+                        }
+                        // The gateway is away (restarting, or the network is down): wait for it,
+                        // longer each time, and go on; what changes here meanwhile is synced then.
+                        away = away.isZero() ? FIRST_PAUSE.multipliedBy(4) : min(away.multipliedBy(2), AWAY_PAUSE_MAX);
+                        progress.warn("the gateway is away (" + e.getStatus().getCode() + "); syncing again once it answers,"
+                                + " next try in " + away.toSeconds() + " s");
+                        dirty.set(true);
+                        Thread.sleep(away);
+                    }
                     lastFull = System.nanoTime();
                 }
                 // Wait for a change, then for a quiet moment, so a burst of writes is one reconcile.
