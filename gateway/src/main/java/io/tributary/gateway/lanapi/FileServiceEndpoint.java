@@ -38,6 +38,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** The FileService calls: input checked, then handed to the share namespace. */
@@ -46,6 +48,8 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     static final int DEFAULT_PAGE = 500;
     static final int MAX_PAGE = 1000;
     static final int READ_PIECE = 1 << 20;
+    /** Reads streaming at once, gateway-wide; each holds a piece, its message and a chunk on the heap. */
+    static final int MAX_READS = 16;
 
     private final NamespaceStore store;
     private final Shares shares;
@@ -55,6 +59,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     private final AuditTrail audit;
 
     private final long maxFileBytes;
+    private final Semaphore reads = new Semaphore(MAX_READS, true);
 
     FileServiceEndpoint(NamespaceStore store, ShareAccess access, ParkedChunks parked, GatewayMetrics metrics, AuditTrail audit,
                         long maxFileBytes) {
@@ -114,6 +119,27 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
     public void read(ReadRequest request, StreamObserver<ReadPiece> responses) {
         ServerCallStreamObserver<ReadPiece> out = (ServerCallStreamObserver<ReadPiece>) responses;
         FlowControl flow = new FlowControl(out);
+        try {
+            // In turn: without a bound, a dozen clients fetching sixteen files each kept the heap
+            // full and the gateway in back-to-back full collections.
+            while (!reads.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (flow.cancelled()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.onError(Status.CANCELLED.withDescription("the gateway is stopping").asRuntimeException());
+            return;
+        }
+        try {
+            readAdmitted(request, out, flow);
+        } finally {
+            reads.release();
+        }
+    }
+
+    private void readAdmitted(ReadRequest request, ServerCallStreamObserver<ReadPiece> out, FlowControl flow) {
         String target = target(request.getShare(), request.getPath());
         try {
             ShareNamespace share = share(request.getShare(), ShareAccess.Level.READ);
@@ -123,8 +149,12 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
             }
             long length = request.getLength() <= 0 ? -1 : request.getLength();
             long offset = request.getOffset();
-            try (InputStream in = share.read(path, offset, length)) {
-                byte[] buf = new byte[READ_PIECE];
+            try (ShareNamespace.OpenedFile file = share.open(path);
+                 InputStream in = file.stream(offset, length)) {
+                long left = Math.max(0, file.entry().size() - offset);
+                // No larger than what there is to send: zeroing a whole piece for each small file
+                // cost the gateway more than reading the files when many clients fetched at once.
+                byte[] buf = new byte[Math.clamp(length < 0 ? left : Math.min(left, length), 1, READ_PIECE)];
                 while (true) {
                     int n = in.readNBytes(buf, 0, buf.length);
                     if (n <= 0) {

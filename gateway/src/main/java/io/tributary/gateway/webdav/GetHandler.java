@@ -97,7 +97,7 @@ final class GetHandler implements DavMethod {
         try (InputStream in = file.stream(offset, partial ? length : -1)) {
             request.startStreaming();
             try (OutputStream out = res.outputStream()) {
-                byte[] buffer = new byte[BUFFER_BYTES];
+                byte[] buffer = new byte[Math.clamp(length, 1, BUFFER_BYTES)];
                 long remaining = length;
                 while (remaining > 0) {
                     int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));

@@ -164,6 +164,31 @@ class LanApiIT {
     }
 
     @Test
+    void manyMoreReadsAtOnceThanTheGatewayStreamsAtATimeAllArriveWhole() throws Exception {
+        dav.mkdirs("many-reads");
+        List<byte[]> contents = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            byte[] c = new PseudoRandomStream(60 + i, i == 0 ? 3 : 50_000 * i + 2_500_000 * (i % 2)).readAllBytes();
+            Fleet.assertWritten(dav.put("many-reads/f" + i + ".bin", c), "PUT");
+            contents.add(c);
+        }
+        int calls = 64; // four times the reads the gateway streams at once
+        List<java.util.concurrent.Future<byte[]>> got = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < calls; i++) {
+                int f = i % contents.size();
+                got.add(pool.submit(() -> read("/many-reads/f" + f + ".bin", 0, 0)));
+            }
+            for (int i = 0; i < calls; i++) {
+                assertArrayEquals(contents.get(i % contents.size()), got.get(i).get(2, java.util.concurrent.TimeUnit.MINUTES), "read " + i);
+            }
+        }
+        byte[] small = contents.getFirst();
+        assertEquals(0, read("/many-reads/f0.bin", small.length + 10, 0).length, "an offset past the end reads nothing");
+        assertArrayEquals(Arrays.copyOfRange(small, 1, 3), read("/many-reads/f0.bin", 1, 100), "a range past the end stops at it");
+    }
+
+    @Test
     void everyCallSendsARequestIdBackTheClientsOwnWhenItIsSafe() {
         Metadata.Key<String> key = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
         Metadata sent = new Metadata();
