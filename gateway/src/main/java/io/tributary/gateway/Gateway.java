@@ -164,7 +164,7 @@ public final class Gateway implements AutoCloseable {
             if (config.lanPort() >= 0) {
                 lanServer = store != null
                         ? LanApiServer.start(store, authenticator, config.access(), metrics, audit, erasure, certificate,
-                                config.bindHost(), config.lanPort(), config.maxUploadBytes())
+                                config.bindHost(), config.lanPort(), config.maxUploadBytes(), config.lanWriteBudget())
                         : LanApiServer.startErased(authenticator, metrics, erasure, certificate, config.bindHost(), config.lanPort());
             }
             // Last: Helidon's servers (re)configure java.util.logging as they start, dropping handlers added before.

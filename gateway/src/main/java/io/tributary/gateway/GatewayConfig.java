@@ -29,12 +29,15 @@ import java.util.Map;
  * @param shareTls       serve the share over HTTPS with the gateway's certificate (DATA/tls)
  * @param operatorTls    serve health and metrics over HTTPS with the same certificate
  * @param vault          wrap the tenant keys with Vault Transit instead of the local keystore, or null
+ * @param lanWriteBudget most weight (a file's chunks plus one) of the files the LAN API's Write calls
+ *                       hold at once, gateway-wide; 0 for one sized by the heap
  */
 public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int sharePort, int httpPort,
                             List<String> shares, Map<String, String> localUsers, Durability durability,
                             long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel, Path keysDir,
                             UplinkSettings uplink, long cacheCapBytes, int lanPort, OidcSettings oidc,
-                            ShareAccess access, boolean shareTls, boolean operatorTls, VaultSettings vault) {
+                            ShareAccess access, boolean shareTls, boolean operatorTls, VaultSettings vault,
+                            long lanWriteBudget) {
     public static final long DEFAULT_MAX_UPLOAD = 1L << 40;
     public static final int DEFAULT_ZSTD_LEVEL = 1;
 
@@ -59,6 +62,9 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
         if (lanPort < -1 || lanPort > 65535) {
             throw new IllegalArgumentException("--grpc-port must be 0 to 65535, got " + lanPort);
         }
+        if (lanWriteBudget < 0) {
+            throw new IllegalArgumentException("--lan-write-budget must not be negative, got " + lanWriteBudget);
+        }
         if (access == null) {
             access = ShareAccess.none();
         }
@@ -77,6 +83,6 @@ public record GatewayConfig(Path dataDir, Path ssdDir, String bindHost, int shar
                          List<String> shares, Map<String, String> localUsers, Durability durability,
                          long maxUploadBytes, ChunkSizes chunkSizes, int zstdLevel) {
         this(dataDir, ssdDir, bindHost, sharePort, httpPort, shares, localUsers, durability, maxUploadBytes,
-                chunkSizes, zstdLevel, null, null, 0, -1, null, null, false, false, null);
+                chunkSizes, zstdLevel, null, null, 0, -1, null, null, false, false, null, 0);
     }
 }

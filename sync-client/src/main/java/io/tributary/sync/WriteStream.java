@@ -101,25 +101,48 @@ final class WriteStream implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
-        int tag = tags.getAndIncrement();
-        Pending p = new Pending(new CompletableFuture<>(), new CompletableFuture<>());
-        pending.put(tag, p);
         try {
             WriteBegin.Builder begin = WriteBegin.newBuilder().setShare(share).setPath(path).addAllChunks(content.chunks())
                     .setModifiedMillis(mtimeMillis).setCommit(true);
             if (ifEtag != null) {
                 begin.setIfEtag(ifEtag);
             }
-            send(WriteRequest.newBuilder().setTag(tag).setBegin(begin).build());
-            WriteResponse first = await(p.first());
-            if (!first.hasMissing()) {
-                return new ShareClient.Uploaded(written(first), 0);
+            long patience = System.nanoTime() + TimeUnit.MINUTES.toNanos(ANSWER_MINUTES);
+            for (int attempt = 0; ; attempt++) {
+                int tag = tags.getAndIncrement();
+                Pending p = new Pending(new CompletableFuture<>(), new CompletableFuture<>());
+                pending.put(tag, p);
+                try {
+                    send(WriteRequest.newBuilder().setTag(tag).setBegin(begin).build());
+                    WriteResponse first = await(p.first());
+                    int retryAfter = first.hasFailed() ? first.getFailed().getRetryAfterMillis() : 0;
+                    if (retryAfter > 0 && System.nanoTime() < patience) {
+                        // The gateway is full of other files under way: this one is fine, begin it again.
+                        pause(retryAfter, attempt);
+                        continue;
+                    }
+                    if (!first.hasMissing()) {
+                        return new ShareClient.Uploaded(written(first), 0);
+                    }
+                    long bytes = sendMissing(file, content, first.getMissing(), sent);
+                    return new ShareClient.Uploaded(written(await(p.last())), bytes);
+                } finally {
+                    pending.remove(tag);
+                }
             }
-            long bytes = sendMissing(file, content, first.getMissing(), sent);
-            return new ShareClient.Uploaded(written(await(p.last())), bytes);
         } finally {
-            pending.remove(tag);
             slots.release();
+        }
+    }
+
+    /** Waits the gateway's time, longer for each refusal in a row (up to 4 s), spread so clients do not come back together. */
+    private static void pause(int retryAfterMillis, int attempt) throws IOException {
+        long base = Math.min(4000L, (long) retryAfterMillis << Math.min(attempt, 4));
+        try {
+            Thread.sleep(base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tributary.sync;
 
+import io.tributary.gateway.it.Dav;
 import io.tributary.gateway.it.GatewayProcess;
 import io.tributary.gateway.it.Metrics;
 import io.tributary.gateway.it.PseudoRandomStream;
@@ -170,11 +171,46 @@ class SyncClientIT extends GatewayWithLanApi {
         assertEquals(0, idle.uploaded() + idle.downloaded() + idle.conflicts(), "nothing left to do: " + idle);
     }
 
+    @Test
+    void aGatewayFullOfFilesUnderWayTurnsSomeAwayAndTheClientBeginsThemAgain() throws Exception {
+        // A gateway of its own whose Write calls may hold a weight of 16 at once (eight small files),
+        // and a folder that asks for far more.
+        try (GatewayProcess busy = GatewayProcess.start(GatewayProcess.Config.of("sync-busy", root.resolve("busy-gateway"))
+                .extraArgs("--grpc-port", "0", "--lan-write-budget", "16"))) {
+            Path h = root.resolve("heidi");
+            java.util.SplittableRandom random = new java.util.SplittableRandom(34);
+            for (int i = 0; i < 300; i++) {
+                byte[] data = new byte[1 + random.nextInt(8_000)];
+                random.nextBytes(data);
+                Files.write(Files.createDirectories(h.resolve("busy/d" + (i % 5))).resolve("f" + i + ".bin"), data);
+            }
+            byte[] big = new byte[3 << 20];   // some 48 chunks: heavier than the whole budget, so it goes alone
+            random.nextBytes(big);
+            Files.write(h.resolve("busy/big.bin"), big);
+            java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+            Reconciler.Result r = run(h, busy, busy.lanPort(), new java.io.PrintStream(said, true, StandardCharsets.UTF_8));
+            String output = said.toString(StandardCharsets.UTF_8);
+            assertTrue(r.inSync(), output);
+            assertEquals(301, r.uploaded(), r.toString());
+            assertTrue(busy.metrics().count("tributary_lan_writes_deferred") > 0, "the gateway turned files away for a while");
+            Dav busyDav = busy.dav(Duration.ofMinutes(1));
+            for (var e : tree(h.resolve("busy")).entrySet()) {
+                if (!e.getValue().equals("dir")) {
+                    assertEquals(e.getValue(), busyDav.get("busy/" + e.getKey()).sha256(), e.getKey());
+                }
+            }
+        }
+    }
+
     private Reconciler.Result run(Path folder) throws IOException {
         return run(folder, gateway.lanPort(), System.out);
     }
 
     private Reconciler.Result run(Path folder, int port, java.io.PrintStream out) throws IOException {
+        return run(folder, gateway, port, out);
+    }
+
+    private static Reconciler.Result run(Path folder, GatewayProcess gateway, int port, java.io.PrintStream out) throws IOException {
         Files.createDirectories(folder);
         try (ShareClient client = ShareClient.connect(GatewayAddress.parse("127.0.0.1:" + port + "/share"),
                 gateway.lanCertificate(), gateway.user(), gateway.password().toCharArray());

@@ -51,6 +51,11 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "Largest file a client may upload. Default: ${DEFAULT-VALUE}.")
     long maxUploadBytes;
 
+    @Option(names = "--lan-write-budget", defaultValue = "0", paramLabel = "N",
+            description = "Most files the LAN API holds under way at once, gateway-wide, each weighing its chunks plus one;"
+                    + " past it a client is told to begin a file again shortly. Default: 0, sized by the heap (its bytes / 2 KiB).")
+    long lanWriteBudget;
+
     @Option(names = "--chunk-sizes", defaultValue = "16k/64k/256k", paramLabel = "MIN/AVG/MAX",
             description = "Content-defined chunk sizes. Default: ${DEFAULT-VALUE}.")
     String chunkSizes;
@@ -162,7 +167,7 @@ public final class GatewayCommand implements Callable<Integer> {
         return new GatewayConfig(data, ssd != null ? ssd : data.resolve("ssd"), bind, ports.sharePort, ports.httpPort,
                 shares.isEmpty() ? List.of("share") : shares, users, Durability.parse(durability), maxUploadBytes,
                 ChunkSizes.parse(chunkSizes), compressionLevel, keyOptions.keys, uplink, parseBytes(cacheCap, "--cache-cap"), grpcPort, oidc(),
-                ShareAccess.parse(acl), shareTls, operatorTls, keyOptions.vaultSettings());
+                ShareAccess.parse(acl), shareTls, operatorTls, keyOptions.vaultSettings(), lanWriteBudget);
     }
 
     private OidcSettings oidc() {

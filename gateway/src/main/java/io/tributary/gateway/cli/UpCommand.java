@@ -63,7 +63,7 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
                 : new UplinkSettings(central, GatewayCommand.enrolledBranch(data, central, null), 0, UplinkSettings.DEFAULT_WINDOW);
         GatewayConfig config = new GatewayConfig(data, data.resolve("ssd"), "127.0.0.1", ports.sharePort, ports.httpPort,
                 List.of("share"), Map.of(USER, password), Durability.FSYNC, GatewayConfig.DEFAULT_MAX_UPLOAD,
-                ChunkSizes.DEFAULT, GatewayConfig.DEFAULT_ZSTD_LEVEL, null, uplink, 0, grpcPort, null, null, false, false, null);
+                ChunkSizes.DEFAULT, GatewayConfig.DEFAULT_ZSTD_LEVEL, null, uplink, 0, grpcPort, null, null, false, false, null, 0);
         Gateway gateway = Gateway.start(config);
         String url = "http://127.0.0.1:" + gateway.sharePort() + "/share/";
         System.out.println();

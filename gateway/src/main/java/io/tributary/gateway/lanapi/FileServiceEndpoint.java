@@ -60,9 +60,11 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
 
     private final long maxFileBytes;
     private final Semaphore reads = new Semaphore(MAX_READS, true);
+    private final OpenFileBudget openFiles;
 
     FileServiceEndpoint(NamespaceStore store, ShareAccess access, ParkedChunks parked, GatewayMetrics metrics, AuditTrail audit,
-                        long maxFileBytes) {
+                        long maxFileBytes, OpenFileBudget openFiles) {
+        this.openFiles = openFiles;
         this.audit = audit;
         this.maxFileBytes = maxFileBytes;
         this.access = access;
@@ -181,7 +183,7 @@ final class FileServiceEndpoint extends FileServiceGrpc.FileServiceImplBase {
 
     @Override
     public StreamObserver<WriteRequest> write(StreamObserver<WriteResponse> out) {
-        return new WriteCall(this, store.chunks(), parked, metrics, maxFileBytes, out);
+        return new WriteCall(this, store.chunks(), parked, openFiles, metrics, maxFileBytes, out);
     }
 
     @Override

@@ -36,10 +36,11 @@ public final class LanApiServer implements AutoCloseable {
 
     public static LanApiServer start(NamespaceStore store, Authenticator authenticator, ShareAccess access, GatewayMetrics metrics,
                                      AuditTrail audit, ErasureWatch erasure, GatewayCertificate certificate, String host, int port,
-                                     long maxFileBytes) throws IOException {
+                                     long maxFileBytes, long writeBudget) throws IOException {
+        OpenFileBudget openFiles = writeBudget > 0 ? new OpenFileBudget(writeBudget) : OpenFileBudget.forHeap(Runtime.getRuntime().maxMemory());
         ParkedChunks parked = new ParkedChunks(store, ParkedChunks.KEEP);
         try {
-            return serve(new FileServiceEndpoint(store, access, parked, metrics, audit, maxFileBytes), parked, authenticator, metrics,
+            return serve(new FileServiceEndpoint(store, access, parked, metrics, audit, maxFileBytes, openFiles), parked, authenticator, metrics,
                     erasure, certificate, host, port);
         } catch (IOException | RuntimeException e) {
             parked.close();

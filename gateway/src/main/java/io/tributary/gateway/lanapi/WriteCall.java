@@ -34,7 +34,6 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,12 +59,15 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     static final long MAX_BASE_BYTES = 64L << 20;
     /** Requests one WriteRequests batch may hold. */
     static final int MAX_BATCH = 4096;
+    /** How long a client turned away for want of budget waits before it begins the file again. */
+    static final int RETRY_AFTER_MILLIS = 250;
     /** Answers are sent as soon as this many bytes of them wait, else when a round ends. */
     private static final int OUTBOX_FLUSH_BYTES = 1 << 20;
 
     private final FileServiceEndpoint files;
     private final ChunkStore chunks;
     private final ParkedChunks parked;
+    private final OpenFileBudget budget;
     private final GatewayMetrics metrics;
     private final StreamObserver<WriteResponse> out;
     private final ChunkHasher hasher;
@@ -81,7 +83,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     /** Digests asked for and not yet here, to the files waiting for them. */
     private final Map<ByteString, Awaited> awaited = new HashMap<>();
     /** Every digest this call asked for: a late or second copy of one is dropped, not an error. */
-    private final Set<ByteString> asked = new HashSet<>();
+    private final AskedDigests asked = new AskedDigests();
     /** Old bytes this call has read to offer as delta bases; past {@link #MAX_BASE_BYTES} it offers none. */
     private long baseBytes;
 
@@ -96,9 +98,10 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     private final List<WriteResponse> outbox = new ArrayList<>();
     private int outboxBytes;
 
-    WriteCall(FileServiceEndpoint files, ChunkStore chunks, ParkedChunks parked, GatewayMetrics metrics, long maxFileBytes,
-              StreamObserver<WriteResponse> out) {
+    WriteCall(FileServiceEndpoint files, ChunkStore chunks, ParkedChunks parked, OpenFileBudget budget, GatewayMetrics metrics,
+              long maxFileBytes, StreamObserver<WriteResponse> out) {
         this.maxFileBytes = maxFileBytes;
+        this.budget = budget;
         this.files = files;
         this.chunks = chunks;
         this.parked = parked;
@@ -125,6 +128,8 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         final List<ChunkRef> stored = new ArrayList<>();
         final Set<ByteString> outstanding = new LinkedHashSet<>();
         boolean commitAsked;
+        /** What this file holds of the gateway-wide budget; 0 once given back. */
+        long weight;
 
         OpenFile(int tag, ShareNamespace share, SharePath path, WriteBegin begin, List<ChunkRef> manifest) {
             this.tag = tag;
@@ -132,6 +137,14 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             this.path = path;
             this.begin = begin;
             this.manifest = manifest;
+        }
+    }
+
+    /** Gives back the file's share of the budget, once; by whichever side holds the file. */
+    private void unbudget(OpenFile f) {
+        if (f.weight > 0) {
+            budget.give(f.weight);
+            f.weight = 0;
         }
     }
 
@@ -201,6 +214,16 @@ final class WriteCall implements StreamObserver<WriteRequest> {
             answer(tag, failure(refused));
             return;
         }
+        long weight = OpenFileBudget.weightOf(b.getChunksCount());
+        if (!budget.tryTake(weight)) {
+            // Not a refusal of the file: no audit record, and the client begins it again shortly.
+            metrics.lanWritesDeferred.inc();
+            answer(tag, WriteResponse.newBuilder().setFailed(WriteFailed.newBuilder().setCode(Status.Code.RESOURCE_EXHAUSTED.value())
+                    .setMessage("the gateway holds as many files under way as it may; begin this one again shortly")
+                    .setRetryAfterMillis(RETRY_AFTER_MILLIS)));
+            return;
+        }
+        file.weight = weight;
         open.put(tag, file);
         Map<ChunkId, List<ChunkId>> replaces = replacedBy(file);
         Map<ChunkId, Boolean> seen = new HashMap<>();
@@ -352,7 +375,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
         ByteString digest = c.getSha256();
         Awaited wait = awaited.get(digest);
         if (wait == null) {
-            if (asked.contains(digest)) {
+            if (asked.mightContain(digest)) {
                 return;   // sent for two files at once, or for one that failed meanwhile
             }
             throw invalid("a chunk the gateway did not ask for");
@@ -442,6 +465,16 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     }
 
     private void commitBatch(List<OpenFile> batch) {
+        try {
+            commitAll(batch);
+        } finally {
+            for (OpenFile f : batch) {
+                unbudget(f);
+            }
+        }
+    }
+
+    private void commitAll(List<OpenFile> batch) {
         try {
             // Payloads before the journal entry that names them, so a crash cannot keep the entry alone.
             chunks.syncPayloads();
@@ -534,6 +567,7 @@ final class WriteCall implements StreamObserver<WriteRequest> {
     }
 
     private void release(OpenFile f) {
+        unbudget(f);
         parked.park(f.stored);
         List<ChunkRef> others = new ArrayList<>(f.pins);
         others.removeAll(f.stored);

@@ -25,6 +25,8 @@ public final class GatewayMetrics {
     public final Counter lanBytesDeduplicated = registry.counter("tributary_client_lan_deduplicated_bytes");
     /** Chunks LAN clients sent as block deltas against the old chunks they replace. */
     public final Counter lanDeltaChunks = registry.counter("tributary_client_lan_delta_chunks");
+    /** Files LAN clients were told to begin again shortly, the gateway holding as many under way as it may. */
+    public final Counter lanWritesDeferred = registry.counter("tributary_lan_writes_deferred");
     /** LAN API calls, and those refused for missing or wrong credentials. */
     public final Counter lanCalls = registry.counter("tributary_lan_calls");
     public final Counter lanUnauthenticated = registry.counter("tributary_lan_unauthenticated_calls");

@@ -484,6 +484,67 @@ class LanApiIT {
     }
 
     @Test
+    void pastTheGatewayWideBudgetAFileIsToldToBeginAgainAndTheFilesUnderWayFinish(@TempDir Path budgetDir) throws Exception {
+        // A gateway of its own whose Write calls may hold a weight of 4 at once: two files of one chunk.
+        try (GatewayProcess small = GatewayProcess.start(GatewayProcess.Config.of("lanbudget", budgetDir)
+                .extraArgs("--grpc-port", "0", "--lan-write-budget", "4"))) {
+            ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", small.lanPort(),
+                    TlsChannelCredentials.newBuilder().trustManager(small.lanCertificate().toFile()).build()).build();
+            try {
+                FileServiceGrpc.FileServiceStub stub = FileServiceGrpc.newStub(ch).withInterceptors(credentials(small.user(), small.password()));
+                List<byte[]> data = List.of("budget zero".getBytes(StandardCharsets.UTF_8), "budget one".getBytes(StandardCharsets.UTF_8),
+                        "budget two".getBytes(StandardCharsets.UTF_8));
+                CallRecorder answers = new CallRecorder();
+                StreamObserver<WriteRequest> call = stub.write(answers);
+                for (int i = 0; i < 3; i++) {
+                    call.onNext(WriteRequest.newBuilder().setTag(i)
+                            .setBegin(begin("/budget-" + i + ".txt", List.of(data.get(i)), null).toBuilder().setCommit(true)).build());
+                }
+                Map<Integer, WriteResponse> first = new HashMap<>();
+                while (first.size() < 3) {
+                    WriteResponse r = answers.next();
+                    first.put(r.getTag(), r);
+                }
+                assertTrue(first.get(0).hasMissing() && first.get(1).hasMissing(), "the first two fit: " + first);
+                WriteResponse turned = first.get(2);
+                assertTrue(turned.hasFailed(), "the third does not fit: " + turned);
+                assertEquals(Status.Code.RESOURCE_EXHAUSTED.value(), turned.getFailed().getCode());
+                assertTrue(turned.getFailed().getRetryAfterMillis() > 0, "with a time to begin it again: " + turned);
+                assertTrue(turned.getFailed().getMessage().contains("again"), turned.getFailed().getMessage());
+
+                // The two under way finish and give their share back...
+                for (int i = 0; i < 2; i++) {
+                    call.onNext(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder().setSha256(sha256(data.get(i)))
+                            .setData(ByteString.copyFrom(data.get(i)))).build());
+                }
+                Set<Integer> written = new HashSet<>();
+                while (written.size() < 2) {
+                    WriteResponse r = answers.next();
+                    assertTrue(r.hasWritten(), r.toString());
+                    written.add(r.getTag());
+                }
+                assertFalse(small.dav().stat("budget-2.txt"), "nothing of the file turned away was written");
+                // ...so the third, begun again, is taken.
+                call.onNext(WriteRequest.newBuilder().setTag(3)
+                        .setBegin(begin("/budget-2.txt", List.of(data.get(2)), null).toBuilder().setCommit(true)).build());
+                assertTrue(answers.next().hasMissing());
+                call.onNext(WriteRequest.newBuilder().setChunk(ChunkData.newBuilder().setSha256(sha256(data.get(2)))
+                        .setData(ByteString.copyFrom(data.get(2)))).build());
+                assertTrue(answers.next().hasWritten());
+                call.onCompleted();
+                assertEquals(Status.Code.OK, answers.ended().getCode());
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(Sha256.of(new java.io.ByteArrayInputStream(data.get(i))).hex(), small.dav().get("budget-" + i + ".txt").sha256(),
+                            "budget-" + i);
+                }
+                assertEquals(1, small.metrics().count("tributary_lan_writes_deferred"));
+            } finally {
+                ch.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void aConditionalWriteRefusesToOverwriteAnotherVersion() throws Exception {
         Written v1 = write("/guarded.txt", "one".getBytes(StandardCharsets.UTF_8), "");
         StatusRuntimeException exists = assertThrows(StatusRuntimeException.class,
