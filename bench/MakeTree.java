@@ -54,8 +54,8 @@ public class MakeTree {
             } catch (NumberFormatException e) {
                 rounds = 0;
             }
-            if (rounds < 1 || rounds > 20) {
-                System.err.println("MakeTree: ROUNDS is a number from 1 to 20, got " + args[2]);
+            if (rounds < 1 || rounds > 64) {
+                System.err.println("MakeTree: ROUNDS is a number from 1 to 64, got " + args[2]);
                 System.exit(2);
             }
         }

@@ -5,11 +5,13 @@
 # each) into a share of its own.
 #
 # Reports how many runs ended in sync, how many retries the clients made, how many connections
-# the gateway dropped for want of a direct buffer, the gateway's peak direct memory (native
-# memory tracking's "Other", sampled every 0.5 s) and peak RSS, and the wall time.
+# the gateway dropped for want of a direct buffer, how many files it told clients to begin again
+# (its budget of files under way was spent), its errors for want of heap, its full collections
+# and their seconds, the gateway's peak direct memory (native memory tracking's "Other", sampled
+# every 0.5 s) and peak RSS, and the wall time.
 # The gateway runs with gateway/heap.options, as ./tributary runs it; DIRECT=88m (for example)
 # adds -XX:MaxDirectMemorySize=88m after them, to see another cap.
-# Usage: bench/lan-clients.sh   Needs python3; about 0.5 GB of disk per client.
+# Usage: bench/lan-clients.sh   Needs python3 and curl; about 0.5 GB of disk per client (CLIENTS up to 63).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -37,7 +39,7 @@ read -ra gateway_heap < "$repo/gateway/heap.options"
   --local-user bench:bench --durability fsync >"$WORK/gateway.log" 2>&1 &
 gw=$!
 pids+=($gw)
-for _ in $(seq 600); do grep -q '^tributary gateway ready' "$WORK/gateway.log" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -qs '^tributary gateway ready' "$WORK/gateway.log" && break; sleep 0.1; done
 lan=$(sed -n 's/^tributary gateway ready .* lan-port=\([0-9]*\).*/\1/p' "$WORK/gateway.log")
 [[ -n $lan ]] || { echo "gateway did not start:" >&2; tail "$WORK/gateway.log" >&2; exit 1; }
 
@@ -72,10 +74,14 @@ wall=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')")
 in_sync=$(cat "$WORK"/c*.log | grep -c '^in sync' || true)
 retries=$(cat "$WORK"/c*.log | grep -c 'trying again' || true)
 dropped=$(grep -c 'Cannot reserve .* bytes of direct buffer memory' "$WORK/gateway.log" || true)
+oom=$(grep -c 'OutOfMemoryError' "$WORK/gateway.log" || true)
+http=$(sed -n 's/^tributary gateway ready .* http-port=\([0-9]*\).*/\1/p' "$WORK/gateway.log")
+deferred=$(curl -s "http://127.0.0.1:$http/metrics" | awk '/^tributary_lan_writes_deferred_total /{print int($2)}')
+read -r fgc fgct < <("$JAVA_HOME/bin/jstat" -gcutil "$gw" | awk 'NR == 2 {print $9, $10}')
 rss=$(awk '/^VmHWM/{print int($2 / 1024)}' "/proc/$gw/status")
 direct=$(( $(cat "$WORK/direct-peak") / 1024 ))
 cat <<EOF
-| clients | in sync | retries | connections dropped (no direct buffer) | direct memory peak MiB | gateway peak RSS MiB | wall s |
-|---:|---:|---:|---:|---:|---:|---:|
-| $CLIENTS | $in_sync | $retries | $dropped | $direct | $rss | $wall |
+| clients | in sync | retries | connections dropped (no direct buffer) | files told to begin again | out of heap | full GCs (s) | direct memory peak MiB | gateway peak RSS MiB | wall s |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| $CLIENTS | $in_sync | $retries | $dropped | ${deferred:-?} | $oom | $fgc ($fgct) | $direct | $rss | $wall |
 EOF
