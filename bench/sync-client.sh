@@ -74,7 +74,7 @@ read -ra gateway_heap < "$repo/gateway/heap.options"   # as ./tributary runs the
   --local-user bench:bench --durability fsync >"$WORK/gateway.log" 2>&1 &
 pids+=($!)
 gw_pid=$!
-for _ in $(seq 600); do grep -q '^tributary gateway ready' "$WORK/gateway.log" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -qs '^tributary gateway ready' "$WORK/gateway.log" && break; sleep 0.1; done
 lan=$(sed -n 's/^tributary gateway ready .* lan-port=\([0-9]*\).*/\1/p' "$WORK/gateway.log")
 [[ -n $lan ]] || { echo "gateway did not start:" >&2; tail "$WORK/gateway.log" >&2; exit 1; }
 port=$(free_port)
