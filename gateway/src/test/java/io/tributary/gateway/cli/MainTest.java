@@ -34,7 +34,9 @@ class MainTest {
                 {"gateway", "--data", data.toString(), "--local-user", "no-colon"},
                 {"gateway", "--data", data.toString(), "--durability", "sometimes"},
                 {"gateway", "--data", data.toString(), "--chunk-sizes", "64k/16k/256k"},
-                {"gateway", "--data", data.toString(), "--share-port", "http"}}) {
+                {"gateway", "--data", data.toString(), "--share-port", "http"},
+                {"gateway", "--data", data.toString(), "--lan-write-budget", "-1"},
+                {"gateway", "--data", data.toString(), "--lan-write-budget", "lots"}}) {
             Run r = run(args);
             assertEquals(2, r.status(), String.join(" ", args) + "\n" + r.err());
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -75,7 +77,7 @@ class MainTest {
         cmd.setOut(new PrintWriter(out, true));
         assertEquals(0, cmd.execute("gateway", "--help"));
         for (String option : new String[]{"--data", "--ssd", "--bind", "--share-port", "--http-port", "--share",
-                "--local-user", "--durability", "--max-upload-bytes", "--chunk-sizes", "--compression-level"}) {
+                "--local-user", "--durability", "--max-upload-bytes", "--chunk-sizes", "--compression-level", "--lan-write-budget"}) {
             assertTrue(out.toString().contains(option), option + " missing from --help");
         }
     }
