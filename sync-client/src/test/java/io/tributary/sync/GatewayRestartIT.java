@@ -2,6 +2,7 @@ package io.tributary.sync;
 
 import io.tributary.gateway.it.Dav;
 import io.tributary.gateway.it.GatewayProcess;
+import io.tributary.gateway.it.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,15 +81,12 @@ class GatewayRestartIT {
 
     /** Polls until {@code condition} holds; fails if the sync ended or after two minutes. */
     private static void awaitTrue(String what, AtomicReference<Throwable> ended, ByteArrayOutputStream said,
-                                  BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (!condition.getAsBoolean()) {
+                                  BooleanSupplier condition) {
+        Poll.until(Duration.ofMinutes(2), () -> "no " + what + ": " + said.toString(StandardCharsets.UTF_8), () -> {
             assertNull(ended.get(), () -> "the sync ended while waiting for " + what + ": " + ended.get()
                     + "\n" + said.toString(StandardCharsets.UTF_8));
-            assertTrue(System.nanoTime() < deadline, () -> "no " + what + " within two minutes: "
-                    + said.toString(StandardCharsets.UTF_8));
-            Thread.sleep(100); // a bounded poll of state another process changes, not a wait for an event
-        }
+            return condition.getAsBoolean();
+        });
     }
 
     private static int freePort() throws IOException {

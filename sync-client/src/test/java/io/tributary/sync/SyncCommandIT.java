@@ -1,6 +1,7 @@
 package io.tributary.sync;
 
 import io.tributary.gateway.it.GatewayProcess;
+import io.tributary.gateway.it.Poll;
 import io.tributary.gateway.it.PseudoRandomStream;
 import io.tributary.gateway.it.Sha256;
 import org.junit.jupiter.api.Test;
@@ -132,14 +133,11 @@ class SyncCommandIT extends GatewayWithLanApi {
     }
 
     /** Polls {@code condition} until it holds, failing after {@code limit} or if the client died. */
-    private void awaitTrue(Duration limit, String what, Process client, java.util.function.BooleanSupplier condition)
-            throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(client.isAlive(), "the client exited while waiting for " + what + ": " + output(client));
-            assertTrue(System.nanoTime() < deadline, "no " + what + " within " + limit + ": " + output(client));
-            Thread.sleep(100); // a bounded poll of state another process changes, not a wait for an event
-        }
+    private void awaitTrue(Duration limit, String what, Process client, java.util.function.BooleanSupplier condition) {
+        Poll.until(limit, () -> "no " + what + ": " + output(client), () -> {
+            assertTrue(client.isAlive(), () -> "the client exited while waiting for " + what + ": " + output(client));
+            return condition.getAsBoolean();
+        });
     }
 
     private Process sync(Path folder, String... options) throws IOException {
@@ -154,9 +152,13 @@ class SyncCommandIT extends GatewayWithLanApi {
 
     private final Map<Process, Path> logs = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private String output(Process p) throws IOException {
+    private String output(Process p) {
         Path log = logs.get(p);
-        return log != null ? Files.readString(log) : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            return log != null ? Files.readString(log) : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private List<String> command(Path folder, String... options) {

@@ -125,14 +125,7 @@ final class Fleet implements AutoCloseable {
 
     /** Polls {@code condition} every 100 ms until it holds or {@code limit} passes. */
     static void await(Duration limit, String what, Supplier<Boolean> condition) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        int polls = 0;
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline || ++polls > limit.toMillis() / 50) {
-                throw new AssertionError("not within " + limit + ": " + what);
-            }
-            GatewayProcess.pause(Duration.ofMillis(100));
-        }
+        Poll.until(limit, () -> what, condition::get);
     }
 
     /** Every path under {@code dir} with "dir" or the SHA-256 of its content, read through WebDAV. */
