@@ -4,6 +4,7 @@ import io.tributary.gateway.chunk.Chunker;
 import io.tributary.proto.v1.ChunkDigest;
 import com.google.protobuf.ByteString;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,18 +23,26 @@ import java.util.List;
 public record FileContent(List<ChunkDigest> chunks, long size, String hash) {
     /** Reads {@code file} once, cutting and hashing as it goes. */
     public static FileContent of(Path file, Chunker chunker) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return of(in, chunker);
+        }
+    }
+
+    /** Cuts and hashes {@code content}, a file's bytes read already. */
+    public static FileContent of(byte[] content, Chunker chunker) throws IOException {
+        return of(new ByteArrayInputStream(content), chunker);
+    }
+
+    private static FileContent of(InputStream in, Chunker chunker) throws IOException {
         List<ChunkDigest> chunks = new ArrayList<>();
         MessageDigest chunkHash = sha256();
         MessageDigest listHash = sha256();
-        long size;
-        try (InputStream in = Files.newInputStream(file)) {
-            size = chunker.split(in, (buf, off, len) -> {
-                chunkHash.update(buf, off, len);
-                byte[] digest = chunkHash.digest();
-                listHash.update(digest);
-                chunks.add(ChunkDigest.newBuilder().setSha256(ByteString.copyFrom(digest)).setLength(len).build());
-            });
-        }
+        long size = chunker.split(in, (buf, off, len) -> {
+            chunkHash.update(buf, off, len);
+            byte[] digest = chunkHash.digest();
+            listHash.update(digest);
+            chunks.add(ChunkDigest.newBuilder().setSha256(ByteString.copyFrom(digest)).setLength(len).build());
+        });
         return new FileContent(List.copyOf(chunks), size, HexFormat.of().formatHex(listHash.digest()));
     }
 

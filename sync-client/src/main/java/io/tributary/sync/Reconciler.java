@@ -9,6 +9,7 @@ import io.tributary.sync.LocalTree.Local;
 import io.tributary.sync.SyncState.Synced;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,11 @@ final class Reconciler {
     /** Uploads up to this size share one Write call, many in flight at once: they are bound by round trips. */
     static final long SMALL_FILE = 1 << 20;
     static final int SMALL_CALLS = Integer.getInteger("tributary.sync.calls", 4);
+    /**
+     * A new file up to this size is read once, into memory, to be cut and sent: it is not opened
+     * twice. (With {@link WriteStream#IN_FLIGHT} files at once, at most 32 MiB are held so.)
+     */
+    static final int READ_WHOLE = 64 << 10;
     private static final int CHUNKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final Map<String, FileContent> contents = new ConcurrentHashMap<>();
@@ -311,23 +317,33 @@ final class Reconciler {
     private FileContent content(Local l) throws IOException {
         FileContent c = contents.get(l.path());
         if (c == null) {
-            Chunker chunker = chunkers.poll();
-            if (chunker == null) {
-                try {
-                    chunker = chunkers.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted");
-                }
-            }
-            try {
-                c = FileContent.of(LocalTree.fileOf(root, l.path()), chunker);
-            } finally {
-                chunkers.add(chunker);
-            }
+            Path file = LocalTree.fileOf(root, l.path());
+            c = cut(chunker -> FileContent.of(file, chunker));
             contents.put(l.path(), c);
         }
         return c;
+    }
+
+    private interface Cut {
+        FileContent of(Chunker chunker) throws IOException;
+    }
+
+    /** Runs {@code cut} with one of the chunkers, waiting for one to be free. */
+    private FileContent cut(Cut cut) throws IOException {
+        Chunker chunker = chunkers.poll();
+        if (chunker == null) {
+            try {
+                chunker = chunkers.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+        try {
+            return cut.of(chunker);
+        } finally {
+            chunkers.add(chunker);
+        }
     }
 
     private void execute(Action a) {
@@ -382,9 +398,18 @@ final class Reconciler {
 
     /** Sends the local file {@code from} to {@code to} on the gateway, only over {@code ifEtag}. */
     private void upload(String from, String to, Local l, String ifEtag) throws IOException {
-        FileContent content = content(l);
+        Path path = LocalTree.fileOf(root, from);
+        FileContent content = contents.get(l.path());
+        FileBytes file = FileBytes.of(path);
+        byte[] bytes = content == null && l.size() <= READ_WHOLE ? readSmall(path) : null;
+        if (bytes != null) {
+            content = cut(chunker -> FileContent.of(bytes, chunker));
+            contents.put(l.path(), content);
+            file = FileBytes.of(bytes);
+        } else if (content == null) {
+            content = content(l);
+        }
         mkdirsRemote(parentOf(to));
-        Path file = LocalTree.fileOf(root, from);
         ShareClient.Uploaded up;
         if (l.size() <= SMALL_FILE) {
             up = smallWrites().write(to, file, content, ifEtag, l.mtimeMillis(), progress::bytes);
@@ -397,6 +422,14 @@ final class Reconciler {
         state.put(new Synced(to, false, l.size(), l.mtimeMillis(), l.inode(), content.hash(), up.entry().getEtag()));
         uploaded.incrementAndGet();
         progress.say("sent " + to + (up.bytesSent() < l.size() ? " (" + up.bytesSent() + " of " + l.size() + " bytes crossed)" : ""));
+    }
+
+    /** The file's bytes, if it holds at most {@link #READ_WHOLE} (it may have grown since the scan); else null. */
+    private static byte[] readSmall(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(READ_WHOLE + 1);
+            return bytes.length <= READ_WHOLE ? bytes : null;
+        }
     }
 
     private void download(String path, FileEntry r, Local expected) throws IOException {

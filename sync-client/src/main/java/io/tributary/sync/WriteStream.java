@@ -1,5 +1,6 @@
 package io.tributary.sync;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
@@ -19,10 +20,7 @@ import io.tributary.proto.v1.WriteRequests;
 import io.tributary.proto.v1.WriteResponse;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +28,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,14 +72,55 @@ final class WriteStream implements AutoCloseable {
     private boolean draining;
     private final String share;
 
-    private record Pending(CompletableFuture<WriteResponse> first, CompletableFuture<WriteResponse> last) {
+    /** A file's begin, answered first with what is missing or the outcome, then (if anything was missing) with the outcome. */
+    private static final class Pending {
+        final CompletableFuture<WriteResponse> first = new CompletableFuture<>();
+        final CompletableFuture<WriteResponse> last = new CompletableFuture<>();
+        /** When its sender began to wait for an answer (System.nanoTime()), or 0 while it is not waiting. */
+        volatile long waitingSince;
+
+        void fail(Throwable t) {
+            first.completeExceptionally(t);
+            last.completeExceptionally(t);
+        }
     }
 
+    /**
+     * Fails the answers awaited longer than {@link #ANSWER_MINUTES}. Senders wait without a timeout
+     * of their own: a timed wait costs a virtual thread a wake-up of the JDK's timer thread, twice
+     * per file, where this looks once every few seconds.
+     */
+    private static final ScheduledExecutorService PATIENCE = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("write-patience").factory());
+    private final Duration patience;
+
     WriteStream(FileServiceGrpc.FileServiceStub async, String share) {
+        this(async, share, Duration.ofMinutes(ANSWER_MINUTES));
+    }
+
+    /** As the other constructor, failing an answer awaited longer than {@code patience} (tests shorten it). */
+    WriteStream(FileServiceGrpc.FileServiceStub async, String share, Duration patience) {
         this.share = share;
+        this.patience = patience;
         Responses responses = new Responses();
-        async.write(responses);
+        // The answers only complete futures and wake senders: they are handled on the transport's
+        // thread as they arrive, not handed to another thread first (one wake-up less per message).
+        async.withExecutor(MoreExecutors.directExecutor()).write(responses);
         this.requests = responses.requests;
+        long every = Math.max(1, Math.min(5000, patience.toMillis() / 2));
+        ScheduledFuture<?> checks = PATIENCE.scheduleWithFixedDelay(this::failOverdue, every, every, TimeUnit.MILLISECONDS);
+        ended.whenComplete((ok, failed) -> checks.cancel(false));
+    }
+
+    private void failOverdue() {
+        long now = System.nanoTime();
+        for (Pending p : pending.values()) {
+            long since = p.waitingSince;
+            if (since != 0 && now - since > patience.toNanos()) {
+                p.fail(new IOException("no answer from the gateway within " + (patience.toMillis() % 60_000 == 0
+                        ? patience.toMinutes() + " minutes" : patience.toMillis() + " ms")));
+            }
+        }
     }
 
     /** False once the call has ended, by failure or close: open another. */
@@ -87,13 +129,13 @@ final class WriteStream implements AutoCloseable {
     }
 
     /**
-     * Writes {@code file}, cut as {@code content} says, to {@code path}; returns once the gateway
+     * Writes the bytes of {@code file}, cut as {@code content} says, to {@code path}; returns once the gateway
      * has it on disk. {@code sent} hears of each chunk sent.
      *
      * @param ifEtag null: unconditional; "": only if absent; else only over that version
      * @throws StatusRuntimeException the gateway's refusal of this file, or the call's failure
      */
-    ShareClient.Uploaded write(String path, Path file, FileContent content, String ifEtag, long mtimeMillis, LongConsumer sent)
+    ShareClient.Uploaded write(String path, FileBytes file, FileContent content, String ifEtag, long mtimeMillis, LongConsumer sent)
             throws IOException {
         try {
             slots.acquire();
@@ -107,16 +149,16 @@ final class WriteStream implements AutoCloseable {
             if (ifEtag != null) {
                 begin.setIfEtag(ifEtag);
             }
-            long patience = System.nanoTime() + TimeUnit.MINUTES.toNanos(ANSWER_MINUTES);
+            long retryUntil = System.nanoTime() + TimeUnit.MINUTES.toNanos(ANSWER_MINUTES);
             for (int attempt = 0; ; attempt++) {
                 int tag = tags.getAndIncrement();
-                Pending p = new Pending(new CompletableFuture<>(), new CompletableFuture<>());
+                Pending p = new Pending();
                 pending.put(tag, p);
                 try {
                     send(WriteRequest.newBuilder().setTag(tag).setBegin(begin).build());
-                    WriteResponse first = await(p.first());
+                    WriteResponse first = await(p, p.first);
                     int retryAfter = first.hasFailed() ? first.getFailed().getRetryAfterMillis() : 0;
-                    if (retryAfter > 0 && System.nanoTime() < patience) {
+                    if (retryAfter > 0 && System.nanoTime() < retryUntil) {
                         // The gateway is full of other files under way: this one is fine, begin it again.
                         pause(retryAfter, attempt);
                         continue;
@@ -125,7 +167,7 @@ final class WriteStream implements AutoCloseable {
                         return new ShareClient.Uploaded(written(first), 0);
                     }
                     long bytes = sendMissing(file, content, first.getMissing(), sent);
-                    return new ShareClient.Uploaded(written(await(p.last())), bytes);
+                    return new ShareClient.Uploaded(written(await(p, p.last)), bytes);
                 } finally {
                     pending.remove(tag);
                 }
@@ -147,13 +189,13 @@ final class WriteStream implements AutoCloseable {
     }
 
     /** Sends the chunks asked for that no other file of this call is sending; waits for those that are. */
-    private long sendMissing(Path file, FileContent content, Missing missing, LongConsumer sent) throws IOException {
+    private long sendMissing(FileBytes file, FileContent content, Missing missing, LongConsumer sent) throws IOException {
         Map<ByteString, BlockSignatures> wanted = new HashMap<>();
         for (int i = 0; i < missing.getSha256Count(); i++) {
             wanted.put(missing.getSha256(i), i < missing.getBasesCount() ? missing.getBases(i) : null);
         }
         long bytes = 0;
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileBytes.Reader in = file.open()) {
             long offset = 0;
             for (ChunkDigest c : content.chunks()) {
                 ByteString digest = c.getSha256();
@@ -186,20 +228,14 @@ final class WriteStream implements AutoCloseable {
         return m.setData(UnsafeByteOperations.unsafeWrap(data));
     }
 
-    private long sendOnce(FileChannel in, long offset, ChunkDigest c, BlockSignatures base, LongConsumer sent) throws IOException {
+    private long sendOnce(FileBytes.Reader in, long offset, ChunkDigest c, BlockSignatures base, LongConsumer sent) throws IOException {
         while (true) {
             CompletableFuture<Boolean> mine = new CompletableFuture<>();
             CompletableFuture<Boolean> other = sending.putIfAbsent(c.getSha256(), mine);
             if (other == null) {
                 boolean done = false;
                 try {
-                    ByteBuffer data = ByteBuffer.allocate(c.getLength());
-                    while (data.hasRemaining()) {
-                        if (in.read(data, offset + data.position()) < 0) {
-                            throw new IOException("the file shrank while it was being sent; it is sent again on the next run");
-                        }
-                    }
-                    ChunkData.Builder chunk = chunkMessage(c, data.array(), base);
+                    ChunkData.Builder chunk = chunkMessage(c, in.read(offset, c.getLength()), base);
                     send(WriteRequest.newBuilder().setChunk(chunk).build());
                     long crossed = chunk.getDeltaCount() > 0 ? chunk.build().getSerializedSize() - c.getSha256().size() : c.getLength();
                     sent.accept(c.getLength());
@@ -238,27 +274,24 @@ final class WriteStream implements AutoCloseable {
         return r.getWritten();
     }
 
-    private WriteResponse await(CompletableFuture<WriteResponse> answer) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(ANSWER_MINUTES);
-        while (true) {
-            try {
-                return answer.get(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            } catch (TimeoutException e) {
-                if (ended.isDone() && !answer.isDone()) {
-                    throw failure();
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("no answer from the gateway within " + ANSWER_MINUTES + " minutes");
-                }
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof StatusRuntimeException s) {
-                    throw s;
-                }
-                throw new IOException(e.getCause());
+    private static WriteResponse await(Pending p, CompletableFuture<WriteResponse> answer) throws IOException {
+        p.waitingSince = Math.max(1, System.nanoTime());
+        try {
+            // The call's end fails every pending answer, and failOverdue those awaited too long.
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException s) {
+                throw s;
             }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            p.waitingSince = 0;
         }
     }
 
@@ -405,9 +438,9 @@ final class WriteStream implements AutoCloseable {
             if (p == null) {
                 return;
             }
-            p.first().complete(r);
+            p.first.complete(r);
             if (!r.hasMissing()) {
-                p.last().complete(r);
+                p.last.complete(r);
             }
         }
 
@@ -415,20 +448,14 @@ final class WriteStream implements AutoCloseable {
         public void onError(Throwable t) {
             StatusRuntimeException s = t instanceof StatusRuntimeException e ? e : Status.fromThrowable(t).asRuntimeException();
             ended.completeExceptionally(s);
-            for (Pending p : pending.values()) {
-                p.first().completeExceptionally(s);
-                p.last().completeExceptionally(s);
-            }
+            pending.values().forEach(p -> p.fail(s));
         }
 
         @Override
         public void onCompleted() {
             ended.complete(null);
             StatusRuntimeException s = Status.UNAVAILABLE.withDescription("the gateway ended the write call").asRuntimeException();
-            for (Pending p : pending.values()) {
-                p.first().completeExceptionally(s);
-                p.last().completeExceptionally(s);
-            }
+            pending.values().forEach(p -> p.fail(s));
         }
     }
 }
