@@ -17,8 +17,8 @@
 # tree, with more rounds) into a share of its own at a time, until a round costs the gateway's
 # JIT compiler threads under JIT_QUIET CPU s (default 0.2; at least 3 rounds, at most
 # WARMUP_ROUNDS, default 8). So the gateway is measured as after minutes of service, not while
-# C2 is still compiling its start-up backlog; the JIT's CPU s in the timed initial step are
-# reported beside it.
+# C2 is still compiling its start-up backlog; the JIT's CPU s in the timed initial and
+# small-file steps are reported beside them.
 #
 # The client runs as users run it, through ./tributary sync (heap, JIT and AOT cache as there).
 # Tributary's bytes are the client's protocol messages (before gRPC framing and TLS), as its
@@ -114,8 +114,8 @@ run_measured() {
   "$@" 2>&1 || rc=$?
   echo "@cpu $(cpu_s "$me" children) $rc"
 }
-# tributary sync --once DIR SHARE: prints "seconds message_bytes cpu_seconds" (client and gateway)
-# and keeps the client's output
+# tributary sync --once DIR SHARE: prints "seconds message_bytes cpu_seconds gateway_cpu_seconds"
+# (the CPU s of client and gateway, then the gateway's alone) and keeps the client's output
 tsync() {
   local t0 t1 out g0 g1 rc cpu
   g0=$(cpu_s "$gw_pid")
@@ -126,7 +126,7 @@ tsync() {
   read -r _ cpu rc <<<"$(tail -1 <<<"$out")"
   ((rc == 0)) || { echo "$out" >&2; exit 1; }
   echo "$out" >>"$WORK/client.log"
-  echo "$(python3 -c "print(f'{$t1-$t0:.2f}')") $(echo "$out" | sed -n 's/.* \([0-9]*\) bytes of messages up.*/\1/p' | tail -1) $(sum "$cpu" "$g1" "-$g0")"
+  echo "$(python3 -c "print(f'{$t1-$t0:.2f}')") $(echo "$out" | sed -n 's/.* \([0-9]*\) bytes of messages up.*/\1/p' | tail -1) $(sum "$cpu" "$g1" "-$g0") $(sum "$g1" "-$g0")"
 }
 # rsync DIR MODULE: prints "seconds bytes_sent cpu_seconds" (client and the daemon's workers)
 rs() {
@@ -158,7 +158,7 @@ jit_seconds() {
 rm -f "$repo/sync-client/target/sync.aot" "$repo/sync-client/target/sync.aot.conf"
 jit_before=$(jit_seconds)
 for ((round = 0; round < WARMUP_ROUNDS; round++)); do
-  read -r t_warm _ _ < <(tsync "$WORK/warmup/r$round" "warmup$round")
+  read -r t_warm _ _ _ < <(tsync "$WORK/warmup/r$round" "warmup$round")
   # The launcher records the client's start-up on its first run and builds its AOT cache in
   # the background: wait for it, so that no later step shares the CPU with that.
   for _ in $(seq 600); do [[ -f "$repo/sync-client/target/sync.aot.conf" ]] || break; sleep 0.1; done
@@ -178,7 +178,7 @@ echo "initial sync..." >&2
 sync
 "$here/prime-memory.sh" 1200 "$WORK"
 jit_before=$(jit_seconds)
-read -r t_init b_init c_init < <(tsync "$WORK/tree" share)
+read -r t_init b_init c_init g_init < <(tsync "$WORK/tree" share)
 jit_init=$(python3 -c "print(f'{$(jit_seconds) - $jit_before:.2f}')")
 t_init_sync=$(sync_seconds)
 "$here/prime-memory.sh" 1200 "$WORK"
@@ -200,17 +200,19 @@ for name in sorted(os.listdir(sys.argv[1])):
     open(p, "wb").write(data)
 PY
 changed=$((4 * (65536 + 100)))
-read -r t_edit b_edit _ < <(tsync "$WORK/tree" share)
+read -r t_edit b_edit _ _ < <(tsync "$WORK/tree" share)
 read -r r_edit rb_edit _ < <(rs "$WORK/tree" bench)
 
 echo "rename..." >&2
 mv "$WORK/tree/batch" "$WORK/tree/batch-renamed"
-read -r t_ren b_ren _ < <(tsync "$WORK/tree" share)
+read -r t_ren b_ren _ _ < <(tsync "$WORK/tree" share)
 read -r r_ren rb_ren _ < <(rs "$WORK/tree" bench)
 
 echo "10,000 small files..." >&2
 "$here/prime-memory.sh" 100 "$WORK"
-read -r t_small b_small c_small < <(tsync "$WORK/small" small)
+jit_before=$(jit_seconds)
+read -r t_small b_small c_small g_small < <(tsync "$WORK/small" small)
+jit_small=$(python3 -c "print(f'{$(jit_seconds) - $jit_before:.2f}')")
 "$here/prime-memory.sh" 100 "$WORK"
 read -r r_small rb_small rc_small < <(rs "$WORK/small" small)
 
@@ -219,11 +221,11 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
   echo "| step | tributary sync | rsync -a (daemon) | ratio | target |"
   echo "|---|---|---|---|---|"
   echo "| initial ~1 GiB tree: wall s (bytes sent) | $t_init ($b_init) | $r_init ($rb_init) | $(ratio "$t_init" "$r_init")x time | <= 2x time |"
-  echo "| the same: CPU s of both sides (client and server) | $c_init | $rc_init | $(ratio "$c_init" "$rc_init")x CPU | |"
+  echo "| the same: CPU s of both sides (client and server) | $c_init (gateway $g_init) | $rc_init | $(ratio "$c_init" "$rc_init")x CPU | |"
   echo "| the same until durable (a \`sync\` right after): wall s | $t_init_durable (sync ${t_init_sync} s) | $r_init_durable (sync ${r_init_sync} s) | $(ratio "$t_init_durable" "$r_init_durable")x time | |"
   echo "| 4 large files edited ($changed bytes changed): bytes sent | $b_edit (${t_edit} s) | $rb_edit (${r_edit} s) | $(ratio "$b_edit" "$rb_edit")x | < 1x |"
   echo "| 200-file folder renamed: bytes sent | $b_ren (${t_ren} s) | $rb_ren (${r_ren} s) | $(ratio "$b_ren" "$rb_ren")x | < 1x |"
-  echo "| 10,000 files of 4 KiB: files/s (CPU s of both sides) | $(python3 -c "print(f'{10000/$t_small:.0f}')") (${t_small} s; $c_small) | $(python3 -c "print(f'{10000/$r_small:.0f}')") (${r_small} s; $rc_small) | | >= 2000 |"
+  echo "| 10,000 files of 4 KiB: files/s (CPU s of both sides) | $(python3 -c "print(f'{10000/$t_small:.0f}')") (${t_small} s; $c_small, gateway $g_small) | $(python3 -c "print(f'{10000/$r_small:.0f}')") (${r_small} s; $rc_small) | | >= 2000 |"
   echo
-  echo "Warm-up: $warm_rounds rounds of ~250 MB; the gateway's JIT compiler threads used $jit_last CPU s in the last round and $jit_init CPU s during the timed initial sync."
+  echo "Warm-up: $warm_rounds rounds of ~250 MB; the gateway's JIT compiler threads used $jit_last CPU s in the last round, $jit_init CPU s during the timed initial sync and $jit_small CPU s during the small files."
 } | tee "$WORK/results.md"
