@@ -137,7 +137,7 @@ class WriteStreamTest {
     }
 
     @Test
-    void aFileReadOnceSendsTheBytesItWasCutFromThoughTheFileChangedSince() throws IOException {
+    void aFileReadIntoMemorySendsWhatTheGatewayLacksFromThatCopyThoughTheFileChangedSince() throws IOException {
         Map<ByteString, ByteString> received = new ConcurrentHashMap<>();
         WriteStream writes = new WriteStream(gateway(answers -> {
             Map<ByteString, Integer> lacking = new ConcurrentHashMap<>();
@@ -162,7 +162,7 @@ class WriteStreamTest {
         byte[] data = bytes(40_000, 3);
         Path file = Files.write(dir.resolve("a.bin"), data);
         FileContent content = cut(data);
-        // The file changes after it was read and cut: what goes up must still match the digests.
+        // The file on disk changes after it was read and cut: the copy, which matches the digests, goes up.
         Files.write(file, bytes(40_000, 4));
         long[] counted = {0};
         ShareClient.Uploaded up = assertTimeoutPreemptively(BOUND,
