@@ -157,29 +157,32 @@ jit_seconds() {
   done
   python3 -c "print(f'{$total / $ticks:.2f}')"   # $ticks: clock ticks per second, set above
 }
+# edit_in_place SEED FILE...: in each file, 64 KiB overwritten in the middle and 100 bytes
+# inserted 4 KiB from the start (the timed edit step's change, also made during the warm-up).
+edit_in_place() {
+  python3 - "$@" <<'PY'
+import random, sys
+r = random.Random(int(sys.argv[1]))
+for p in sys.argv[2:]:
+    data = bytearray(open(p, "rb").read())
+    mid = len(data) // 2
+    data[mid:mid + 65536] = r.randbytes(65536)
+    data[4096:4096] = r.randbytes(100)
+    open(p, "wb").write(data)
+PY
+}
 # The rounds only add files; the timed steps also edit files in place and rename a folder, which
 # take branches the rounds never did, and the JIT recompiles what they touch (about 1 CPU s, paid
 # in a timed step otherwise). So after the second round, the first round's folder gets the same
 # kinds of change, twice, each followed by an untimed sync, as a gateway in service sees them all
 # the time; the rounds after it recompile what the changes deoptimized.
 warm_changes() {
-  local pass
+  local pass first
   for pass in 1 2; do
-    python3 - "$WORK/warmup/r0" "$pass" <<'PY'
-import os, random, sys
-root, n = sys.argv[1], int(sys.argv[2])
-r = random.Random(n)
-files = sorted((os.path.getsize(os.path.join(d, f)), os.path.join(d, f)) for d, _, fs in os.walk(root) for f in fs
-               if ".tributary" not in d)
-for _, p in files[-4:]:
-    data = bytearray(open(p, "rb").read())
-    mid = len(data) // 2
-    data[mid:mid + 65536] = r.randbytes(65536)
-    data[4096:4096] = r.randbytes(100)
-    open(p, "wb").write(data)
-folders = sorted(d for d in os.listdir(root) if d != ".tributary" and os.path.isdir(os.path.join(root, d)))
-os.rename(os.path.join(root, folders[0]), os.path.join(root, f"renamed{n}-{folders[0]}"))
-PY
+    # shellcheck disable=SC2046  # file names of the generated tree have no spaces
+    edit_in_place "$pass" $(find "$WORK/warmup/r0" -path '*/.tributary' -prune -o -type f -printf '%s %p\n' | sort -n | tail -4 | cut -d' ' -f2)
+    first=$(find "$WORK/warmup/r0" -mindepth 1 -maxdepth 1 -type d ! -name .tributary -printf '%f\n' | sort | head -1)
+    mv "$WORK/warmup/r0/$first" "$WORK/warmup/r0/renamed$pass-$first"
     tsync "$WORK/warmup/r0" warmup0 >/dev/null
   done
 }
@@ -219,17 +222,7 @@ t_init_durable=$(python3 -c "print(f'{$t_init + $t_init_sync:.2f}')")
 r_init_durable=$(python3 -c "print(f'{$r_init + $r_init_sync:.2f}')")
 
 echo "edits..." >&2
-python3 - "$WORK/tree/large" <<'PY'
-import os, random, sys
-r = random.Random(7)
-for name in sorted(os.listdir(sys.argv[1])):
-    p = os.path.join(sys.argv[1], name)
-    data = bytearray(open(p, "rb").read())
-    mid = len(data) // 2
-    data[mid:mid + 65536] = r.randbytes(65536)
-    data[4096:4096] = r.randbytes(100)
-    open(p, "wb").write(data)
-PY
+edit_in_place 7 "$WORK/tree/large"/*
 changed=$((4 * (65536 + 100)))
 read -r t_edit b_edit _ _ < <(tsync "$WORK/tree" share)
 read -r r_edit rb_edit _ < <(rs "$WORK/tree" bench)

@@ -399,16 +399,12 @@ final class Reconciler {
     /** Sends the local file {@code from} to {@code to} on the gateway, only over {@code ifEtag}. */
     private void upload(String from, String to, Local l, String ifEtag) throws IOException {
         Path path = LocalTree.fileOf(root, from);
-        FileContent content = contents.get(l.path());
-        FileBytes file = FileBytes.of(path);
-        byte[] bytes = content == null && l.size() <= READ_WHOLE ? readSmall(path) : null;
+        byte[] bytes = !contents.containsKey(l.path()) && l.size() <= READ_WHOLE ? readSmall(path) : null;
         if (bytes != null) {
-            content = cut(chunker -> FileContent.of(bytes, chunker));
-            contents.put(l.path(), content);
-            file = FileBytes.of(bytes);
-        } else if (content == null) {
-            content = content(l);
+            contents.put(l.path(), cut(chunker -> FileContent.of(bytes, chunker)));
         }
+        FileContent content = content(l);
+        FileBytes file = bytes != null ? FileBytes.of(bytes) : FileBytes.of(path);
         mkdirsRemote(parentOf(to));
         ShareClient.Uploaded up;
         if (l.size() <= SMALL_FILE) {

@@ -2,6 +2,7 @@ package io.tributary.sync;
 
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.chunk.Chunker;
+import io.tributary.gateway.it.PseudoRandomStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,15 +19,9 @@ class FileBytesTest {
     @TempDir
     Path dir;
 
-    private static byte[] bytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
     @Test
     void theFileAndACopyOfItReadTheSame() throws IOException {
-        byte[] data = bytes(10_000, 1);
+        byte[] data = new PseudoRandomStream(1, 10_000).readAllBytes();
         Path file = Files.write(dir.resolve("f"), data);
         try (FileBytes.Reader onDisk = FileBytes.of(file).open(); FileBytes.Reader inMemory = FileBytes.of(data).open()) {
             assertArrayEquals(Arrays.copyOfRange(data, 1234, 5678), onDisk.read(1234, 5678 - 1234));
@@ -38,7 +32,7 @@ class FileBytesTest {
 
     @Test
     void aCopyInMemoryHandsOutArraysOfTheirOwn() throws IOException {
-        byte[] data = bytes(100, 2);
+        byte[] data = new PseudoRandomStream(2, 100).readAllBytes();
         try (FileBytes.Reader in = FileBytes.of(data).open()) {
             byte[] piece = in.read(0, 10);
             piece[0] ^= 1;
@@ -48,7 +42,7 @@ class FileBytesTest {
 
     @Test
     void aFileThatShrankIsRefusedWithAReason() throws IOException {
-        Path file = Files.write(dir.resolve("f"), bytes(1000, 3));
+        Path file = Files.write(dir.resolve("f"), new PseudoRandomStream(3, 1000).readAllBytes());
         try (FileBytes.Reader in = FileBytes.of(file).open()) {
             IOException e = assertThrows(IOException.class, () -> in.read(900, 200));
             assertEquals("the file shrank while it was being sent; it is sent again on the next run", e.getMessage());
@@ -57,7 +51,7 @@ class FileBytesTest {
 
     @Test
     void contentCutFromACopyIsTheFilesContent() throws IOException {
-        byte[] data = bytes(200_000, 4);
+        byte[] data = new PseudoRandomStream(4, 200_000).readAllBytes();
         Path file = Files.write(dir.resolve("f"), data);
         ChunkSizes sizes = new ChunkSizes(1024, 4096, 16384);
         assertEquals(FileContent.of(file, new Chunker(sizes)), FileContent.of(data, new Chunker(sizes)));

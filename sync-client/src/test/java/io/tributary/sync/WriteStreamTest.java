@@ -12,6 +12,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.tributary.gateway.chunk.ChunkSizes;
 import io.tributary.gateway.chunk.Chunker;
+import io.tributary.gateway.it.PseudoRandomStream;
 import io.tributary.proto.v1.ChunkDigest;
 import io.tributary.proto.v1.FileEntry;
 import io.tributary.proto.v1.FileServiceGrpc;
@@ -29,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -103,12 +103,6 @@ class WriteStreamTest {
         };
     }
 
-    private static byte[] bytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
     private static FileContent cut(byte[] data) throws IOException {
         return FileContent.of(data, new Chunker(new ChunkSizes(1024, 4096, 16384)));
     }
@@ -116,7 +110,7 @@ class WriteStreamTest {
     @Test
     void anAnswerThatNeverComesFailsTheFileOnceThePatienceRunsOut() throws IOException {
         WriteStream writes = new WriteStream(gateway(answers -> each(answers, r -> { })), "s", Duration.ofMillis(300));
-        byte[] data = bytes(4096, 1);
+        byte[] data = new PseudoRandomStream(1, 4096).readAllBytes();
         IOException e = assertTimeoutPreemptively(BOUND, () -> assertThrows(IOException.class,
                 () -> writes.write("/a.bin", FileBytes.of(data), cut(data), "", 0, n -> { })));
         assertEquals("no answer from the gateway within 300 ms", e.getMessage());
@@ -127,7 +121,7 @@ class WriteStreamTest {
     void theGatewayEndingTheCallFailsTheFileWaitingForItsAnswer() throws IOException {
         WriteStream writes = new WriteStream(gateway(answers -> each(answers,
                 r -> answers.onError(Status.UNAVAILABLE.withDescription("going away").asRuntimeException()))), "s");
-        byte[] data = bytes(4096, 2);
+        byte[] data = new PseudoRandomStream(2, 4096).readAllBytes();
         StatusRuntimeException e = assertTimeoutPreemptively(BOUND, () -> assertThrows(StatusRuntimeException.class,
                 () -> writes.write("/a.bin", FileBytes.of(data), cut(data), "", 0, n -> { })));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
@@ -159,11 +153,11 @@ class WriteStreamTest {
                 }
             });
         }), "s");
-        byte[] data = bytes(40_000, 3);
+        byte[] data = new PseudoRandomStream(3, 40_000).readAllBytes();
         Path file = Files.write(dir.resolve("a.bin"), data);
         FileContent content = cut(data);
         // The file on disk changes after it was read and cut: the copy, which matches the digests, goes up.
-        Files.write(file, bytes(40_000, 4));
+        Files.write(file, new PseudoRandomStream(4, 40_000).readAllBytes());
         long[] counted = {0};
         ShareClient.Uploaded up = assertTimeoutPreemptively(BOUND,
                 () -> writes.write("/a.bin", FileBytes.of(data), content, "", 0, n -> counted[0] += n));
